@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    display_name = models.CharField("显示名称", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def get_full_name(self) -> str:
+        return self.display_name or super().get_full_name()
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", "组织部管理员"
+    COMMITTEE_ORGANIZER = "committee_organizer", "党委组织员"
+    BRANCH_SECRETARY = "branch_secretary", "支部书记"
+    VIEWER = "viewer", "只读查看"
+
+
+class Action(models.TextChoices):
+    VIEW = "view", "查看"
+    CHANGE_PERSON = "change_person", "维护人员档案"
+    CHANGE_ORG = "change_org", "维护党组织"
+    VIEW_PERSONAL_DATA = "view_personal_data", "查看完整身份证号和电话"
+
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ORG_ADMIN: frozenset(Action.values),
+    Role.COMMITTEE_ORGANIZER: frozenset(
+        {Action.VIEW, Action.CHANGE_PERSON, Action.CHANGE_ORG, Action.VIEW_PERSONAL_DATA}
+    ),
+    Role.BRANCH_SECRETARY: frozenset({Action.VIEW, Action.CHANGE_PERSON, Action.VIEW_PERSONAL_DATA}),
+    Role.VIEWER: frozenset({Action.VIEW}),
+}
+
+
+class RoleAssignment(models.Model):
+    """A role held on an org and everything below it."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="roles")
+    org = models.ForeignKey("orgs.Org", verbose_name="党组织", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField("角色", max_length=24, choices=Role.choices)
+    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [models.UniqueConstraint(fields=["user", "org", "role"], name="unique_role_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.org}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API. Only a SHA-256 digest of the token is stored."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=60)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("前缀", max_length=8, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def new_raw_token() -> str:
+        return "dj_" + secrets.token_urlsafe(32)

@@ -1,0 +1,256 @@
+"""The HTTP API. Same scope functions and services as the pages; OpenAPI docs at /api/docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action, ApiToken
+from dangjian.orgs.selectors import children_of
+from dangjian.people import services as people_services
+from dangjian.people.selectors import people_list, search_people
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="党建 API",
+    version="1",
+    description="党组织、人员档案接口。所有数据按调用者的授权范围过滤；范围外的对象返回 404。"
+    "认证方式：浏览器会话，或 `Authorization: Bearer <令牌>`。",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or "对象不存在或不在您的管理范围内。"}, status=404
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "没有操作权限。"}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "数据校验未通过。", "errors": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_invalid(request, exc):
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        field = str(item.get("loc", ["__all__"])[-1])
+        errors.setdefault(field, []).append(f"字段格式不正确：{item.get('msg', '')}")
+    return api.create_response(request, {"detail": "请求数据格式不正确。", "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "未登录或令牌无效。"}, status=401)
+
+
+class Error(Schema):
+    detail: str
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    unit_type: str
+    has_approval_authority: bool
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+    depth: int
+    child_count: int
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_child_count(obj) -> int:
+        return obj.numchild
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: dt.date
+    id_number_masked: str
+    phone_masked: str
+    education: str
+    category: str
+    work_unit: str
+    org_id: int
+    org_name: str
+    standing: str
+    standing_label: str
+    applied_on: dt.date | None
+    activist_on: dt.date | None
+    candidate_on: dt.date | None
+    admitted_on: dt.date | None
+    converted_on: dt.date | None
+    reduction: str
+    reduced_on: dt.date | None
+
+    @staticmethod
+    def resolve_id_number_masked(obj) -> str:
+        return obj.masked_id_number
+
+    @staticmethod
+    def resolve_phone_masked(obj) -> str:
+        return obj.masked_phone
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_standing_label(obj) -> str:
+        return obj.get_standing_display()
+
+
+class PersonIn(Schema):
+    name: str
+    id_number: str
+    org_code: str
+    standing: str
+    gender: str = ""
+    ethnicity: str = "汉族"
+    phone: str = ""
+    education: str = ""
+    category: str = "other"
+    work_unit: str = ""
+    applied_on: dt.date | None = None
+    activist_on: dt.date | None = None
+    candidate_on: dt.date | None = None
+    admitted_on: dt.date | None = None
+    converted_on: dt.date | None = None
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    id_number: str | None = None
+    org_code: str | None = None
+    standing: str | None = None
+    gender: str | None = None
+    ethnicity: str | None = None
+    phone: str | None = None
+    education: str | None = None
+    category: str | None = None
+    work_unit: str | None = None
+    applied_on: dt.date | None = None
+    activist_on: dt.date | None = None
+    candidate_on: dt.date | None = None
+    admitted_on: dt.date | None = None
+    converted_on: dt.date | None = None
+
+
+class PeopleFilter(Schema):
+    org: int | None = None
+    direct: bool = False
+    standing: str = ""
+    category: str = ""
+    q: str = ""
+    include_reduced: bool = False
+
+
+@api.get("/orgs", response=list[OrgOut], tags=["党组织"], summary="授权范围内的顶层党组织")
+def list_roots(request):
+    return list(scope.scope_roots(request.user).order_by("path"))
+
+
+@api.get("/orgs/{org_id}", response={200: OrgOut, 404: Error}, tags=["党组织"], summary="党组织详情")
+def get_org(request, org_id: int):
+    return scope.get_org_for_user(request.user, org_id)
+
+
+@api.get(
+    "/orgs/{org_id}/children", response={200: list[OrgOut], 404: Error}, tags=["党组织"], summary="下级组织"
+)
+def get_children(request, org_id: int):
+    org = scope.get_org_for_user(request.user, org_id)
+    return list(children_of(request.user, org, include_dissolved=True))
+
+
+@api.get(
+    "/people",
+    response=list[PersonOut],
+    tags=["人员档案"],
+    summary="人员列表（可按组织、阶段、类别、关键字筛选）",
+)
+@paginate(LimitOffsetPagination)
+def list_people(request, filters: Query[PeopleFilter]):
+    if filters.q:
+        return search_people(request.user, filters.q, limit=200)
+    org = scope.get_org_for_user(request.user, filters.org) if filters.org else None
+    return people_list(
+        request.user, org, direct_only=filters.direct, standing=filters.standing, category=filters.category,
+        include_reduced=filters.include_reduced,
+    )  # fmt: skip
+
+
+@api.get("/people/{person_id}", response={200: PersonOut, 404: Error}, tags=["人员档案"], summary="人员档案")
+def get_person(request, person_id: int):
+    return scope.get_person_for_user(request.user, person_id)
+
+
+def _org_by_code(user, code: str):
+    org = scope.orgs_for(user, Action.VIEW).filter(code=code.strip()).first()
+    if org is None:
+        raise ValidationError({"org_code": ["找不到该组织代码，或该组织不在您的管理范围内。"]})
+    return org
+
+
+@api.post(
+    "/people", response={201: PersonOut, 403: Error, 422: Error}, tags=["人员档案"], summary="新建人员档案"
+)
+def create_person(request, payload: PersonIn):
+    data = payload.dict()
+    org = _org_by_code(request.user, data.pop("org_code"))
+    person = people_services.person_create(actor=request.user, org=org, **data)
+    return 201, scope.get_person_for_user(request.user, person.pk)
+
+
+@api.patch(
+    "/people/{person_id}",
+    response={200: PersonOut, 403: Error, 404: Error, 422: Error},
+    tags=["人员档案"],
+    summary="修改人员档案",
+)
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = scope.get_person_for_user(request.user, person_id, Action.CHANGE_PERSON)
+    changes = payload.dict(exclude_unset=True)
+    if "org_code" in changes:
+        changes["org"] = _org_by_code(request.user, changes.pop("org_code") or "")
+    changes = {k: v for k, v in changes.items() if v is not None or k.endswith("_on")}
+    people_services.person_update(actor=request.user, person=person, **changes)
+    return scope.get_person_for_user(request.user, person.pk)

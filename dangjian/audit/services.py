@@ -1,0 +1,81 @@
+"""Writes to the change log. Called by every other app's services, inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from dangjian.audit.middleware import current_request_id
+from dangjian.audit.models import ChangeAction, ChangeRecord
+
+SENSITIVE_FIELDS = frozenset({"id_number", "phone", "password"})
+SENSITIVE_MARK = "（已隐藏）"
+SENSITIVE_CHANGED = "（已修改，内容不记录）"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Serialise the named fields for the change log, hiding personal identifiers."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        key = field_label(obj, name)
+        if name in SENSITIVE_FIELDS:
+            data[key] = SENSITIVE_MARK if getattr(obj, field.attname) else ""
+            continue
+        if isinstance(field, models.ForeignKey):
+            related = getattr(obj, name)
+            data[key] = str(related) if related is not None else None
+            continue
+        value = getattr(obj, field.attname)
+        if field.choices and value not in (None, ""):
+            value = dict(field.flatchoices).get(value, value)
+        data[key] = _plain(value)
+    return data
+
+
+def field_label(obj: models.Model, name: str) -> str:
+    """Change-log keys are the fields' Chinese names, so the history reads as the user sees it."""
+    return str(obj._meta.get_field(name).verbose_name)
+
+
+def record_change(
+    *,
+    actor,
+    action: ChangeAction | str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    message: str = "",
+) -> ChangeRecord:
+    return ChangeRecord.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_full_name() or actor.username) if actor is not None and actor.pk else "系统",
+        request_id=current_request_id.get(),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+        message=message[:500],
+    )
+
+
+def history_for(obj: models.Model):
+    return ChangeRecord.objects.filter(object_type=obj._meta.label_lower, object_id=obj.pk).select_related(
+        "actor"
+    )

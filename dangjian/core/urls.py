@@ -1,0 +1,8 @@
+from django.urls import path
+
+from dangjian.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+]

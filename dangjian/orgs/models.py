@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.db import models
+from treebeard.mp_tree import MP_Node
+
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+STEPLEN = 4
+
+
+class OrgKind(models.TextChoices):
+    COMMITTEE = "committee", "党委"
+    WORKING_COMMITTEE = "working_committee", "党工委"
+    GENERAL_BRANCH = "general_branch", "党总支"
+    BRANCH = "branch", "党支部"
+    JOINT_BRANCH = "joint_branch", "联合党支部"
+    PARTY_GROUP = "party_group", "党小组"
+    TEMP_COMMITTEE = "temp_committee", "临时党委"
+    TEMP_BRANCH = "temp_branch", "临时党支部"
+    TEMP_GROUP = "temp_group", "临时党小组"
+
+
+COMMITTEE_KINDS = frozenset({OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.TEMP_COMMITTEE})
+BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMP_BRANCH})
+GROUP_KINDS = frozenset({OrgKind.PARTY_GROUP, OrgKind.TEMP_GROUP})
+TEMPORARY_KINDS = frozenset({OrgKind.TEMP_COMMITTEE, OrgKind.TEMP_BRANCH, OrgKind.TEMP_GROUP})
+# Grassroots organizations (基层党组织) as counted in the statistics: committees below the top,
+# general branches and branches. Party groups are not organizations in that count.
+GRASSROOTS_KINDS = frozenset(
+    {OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.GENERAL_BRANCH, *BRANCH_KINDS}
+)
+
+
+class UnitType(models.TextChoices):
+    ORGAN = "organ", "机关"
+    INSTITUTION = "institution", "事业单位"
+    ENTERPRISE = "enterprise", "企业"
+    HOSPITAL = "hospital", "医院"
+    SCHOOL = "school", "学校"
+    VILLAGE = "village", "村"
+    COMMUNITY = "community", "社区"
+    OTHER = "other", "其他"
+
+
+class Org(MP_Node):
+    """A party organization. The materialized path makes a subtree one indexed range filter."""
+
+    steplen = STEPLEN
+    alphabet = PATH_ALPHABET
+
+    code = models.CharField("组织代码", max_length=32, unique=True)
+    name = models.CharField("组织名称", max_length=120)
+    short_name = models.CharField("简称", max_length=60, blank=True)
+    kind = models.CharField("组织类别", max_length=24, choices=OrgKind.choices)
+    unit_type = models.CharField("单位类型", max_length=16, choices=UnitType.choices, default=UnitType.OTHER)
+    has_approval_authority = models.BooleanField("具有审批权限", default=False)
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    dissolved_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    node_order_by: list[str] = []
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        indexes = [models.Index(fields=["depth", "path"], name="org_depth_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.kind in TEMPORARY_KINDS
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind in GROUP_KINDS
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind in BRANCH_KINDS
+
+    def parent_path(self) -> str:
+        return self.path[: -self.steplen]
+
+
+def path_successor(path: str) -> str:
+    """The smallest path greater than every path that starts with `path`.
+
+    Subtree = path >= P and path < successor(P): a plain index range on SQLite and PostgreSQL.
+    """
+    chars = list(path)
+    i = len(chars) - 1
+    while i >= 0:
+        pos = PATH_ALPHABET.index(chars[i])
+        if pos + 1 < len(PATH_ALPHABET):
+            chars[i] = PATH_ALPHABET[pos + 1]
+            return "".join(chars[: i + 1])
+        i -= 1
+    return "~"
+
+
+def subtree_q(path: str, prefix: str = "path") -> models.Q:
+    return models.Q(**{f"{prefix}__gte": path, f"{prefix}__lt": path_successor(path)})

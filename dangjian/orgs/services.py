@@ -1,0 +1,320 @@
+"""Every write to the organization tree. Keyword-only, validated, in a transaction, recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.audit.models import ChangeAction
+from dangjian.audit.services import record_change, snapshot
+from dangjian.orgs.models import (
+    BRANCH_KINDS,
+    COMMITTEE_KINDS,
+    GROUP_KINDS,
+    TEMPORARY_KINDS,
+    Org,
+    OrgKind,
+    UnitType,
+    subtree_q,
+)
+
+ORG_FIELDS = (
+    "code", "name", "short_name", "kind", "unit_type", "has_approval_authority", "founded_on",
+    "dissolved_on", "dissolved_reason",
+)  # fmt: skip
+EDITABLE_FIELDS = frozenset(
+    {"code", "name", "short_name", "kind", "unit_type", "has_approval_authority", "founded_on"}
+)
+
+
+def placement_errors(*, kind: str, parent: Org | None, has_approval_authority: bool) -> list[str]:
+    """The tree rules for an org of `kind` under `parent`, as Chinese messages."""
+    errors: list[str] = []
+    if kind not in OrgKind.values:
+        return ["组织类别无效。"]
+    if has_approval_authority and kind not in COMMITTEE_KINDS:
+        if kind == OrgKind.GENERAL_BRANCH:
+            errors.append("党总支不能具有审批权限：党总支只能审查，不能审批发展党员。")
+        else:
+            errors.append(f"{OrgKind(kind).label}不能具有审批权限，只有党委（党工委）可以审批发展党员。")
+    if parent is None:
+        if kind in GROUP_KINDS or kind in BRANCH_KINDS:
+            errors.append("党支部、党小组必须隶属于上级党组织。")
+        return errors
+    if not parent.is_active:
+        errors.append(f"上级党组织“{parent.name}”已撤销，不能在其下设立或转入组织。")
+    if parent.kind in GROUP_KINDS:
+        errors.append("党小组下不能再设下级组织。")
+    elif parent.kind in BRANCH_KINDS and kind not in GROUP_KINDS:
+        errors.append(f"{parent.get_kind_display()}下只能设党小组，不能设{OrgKind(kind).label}。")
+    elif parent.kind == OrgKind.GENERAL_BRANCH and kind not in BRANCH_KINDS:
+        errors.append(f"党总支下只能设党支部，不能设{OrgKind(kind).label}。")
+    if kind in GROUP_KINDS and parent.kind not in BRANCH_KINDS:
+        errors.append("党小组只能设在党支部（联合党支部、临时党支部）下。")
+    if parent.kind in TEMPORARY_KINDS and kind not in TEMPORARY_KINDS:
+        errors.append("临时党组织下只能设临时党组织。")
+    return errors
+
+
+def _children_errors(org: Org, kind: str) -> list[str]:
+    children = list(
+        Org.objects.get_children(org).filter(dissolved_on__isnull=True).values_list("kind", flat=True)
+    )
+    if not children:
+        return []
+    if kind in GROUP_KINDS:
+        return ["该组织有下级组织，不能改为党小组。"]
+    if kind in BRANCH_KINDS and any(k not in GROUP_KINDS for k in children):
+        return ["该组织有党小组以外的下级组织，不能改为党支部。"]
+    if kind == OrgKind.GENERAL_BRANCH and any(k not in BRANCH_KINDS for k in children):
+        return ["该组织有党支部以外的下级组织，不能改为党总支。"]
+    return []
+
+
+def _clean_common(
+    *, code: str, name: str, unit_type: str, founded_on: dt.date | None, exclude_pk=None
+) -> dict:
+    errors: dict[str, list[str]] = {}
+    code = (code or "").strip()
+    name = (name or "").strip()
+    if not code:
+        errors.setdefault("code", []).append("请填写组织代码。")
+    elif not all(ch.isalnum() or ch in "-_" for ch in code):
+        errors.setdefault("code", []).append("组织代码只能包含字母、数字、“-”和“_”。")
+    elif Org.objects.filter(code=code).exclude(pk=exclude_pk).exists():
+        errors.setdefault("code", []).append(f"组织代码“{code}”已被使用。")
+    if not name:
+        errors.setdefault("name", []).append("请填写组织名称。")
+    if unit_type not in UnitType.values:
+        errors.setdefault("unit_type", []).append("单位类型无效。")
+    if founded_on and founded_on > timezone.localdate():
+        errors.setdefault("founded_on", []).append("成立日期不能晚于今天。")
+    return errors
+
+
+@transaction.atomic
+def org_create(
+    *,
+    actor,
+    parent: Org | None,
+    code: str,
+    name: str,
+    kind: str,
+    unit_type: str = UnitType.OTHER,
+    has_approval_authority: bool = False,
+    founded_on: dt.date | None = None,
+    short_name: str = "",
+) -> Org:
+    if parent is None:
+        if not (actor is None or actor.is_superuser):
+            raise PermissionDenied("只有系统管理员可以建立顶层党组织。")
+    else:
+        parent = Org.objects.select_for_update().get(pk=parent.pk)
+        if actor is not None:
+            scope.require(actor, Action.CHANGE_ORG, parent, "您无权在该党组织下设立组织。")
+    errors = _clean_common(code=code, name=name, unit_type=unit_type, founded_on=founded_on)
+    placement = placement_errors(kind=kind, parent=parent, has_approval_authority=has_approval_authority)
+    if placement:
+        errors.setdefault("kind", []).extend(placement)
+    if errors:
+        raise ValidationError(errors)
+    fields = dict(
+        code=code.strip(), name=name.strip(), short_name=short_name.strip(), kind=kind, unit_type=unit_type,
+        has_approval_authority=has_approval_authority, founded_on=founded_on,
+    )  # fmt: skip
+    org = (
+        Org.objects.add_root(create_kwargs=fields)
+        if parent is None
+        else Org.objects.add_child(parent, create_kwargs=fields)
+    )
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=org, after=snapshot(org, ORG_FIELDS))
+    return org
+
+
+@transaction.atomic
+def org_update(*, actor, org: Org, **changes) -> Org:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"不能直接修改这些字段：{'、'.join(sorted(unknown))}。")
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_ORG, org, "您无权修改该党组织。")
+    before = snapshot(org, ORG_FIELDS)
+    for key, value in changes.items():
+        setattr(org, key, value.strip() if isinstance(value, str) else value)
+    errors = _clean_common(
+        code=org.code, name=org.name, unit_type=org.unit_type, founded_on=org.founded_on, exclude_pk=org.pk
+    )
+    parent = Org.objects.get_parent(org)
+    placement = placement_errors(
+        kind=org.kind, parent=parent, has_approval_authority=org.has_approval_authority
+    ) + _children_errors(org, org.kind)
+    if parent is not None and not parent.is_active:
+        placement = [m for m in placement if "已撤销" not in m]
+    if placement:
+        errors.setdefault("kind", []).extend(placement)
+    if errors:
+        raise ValidationError(errors)
+    org.save()
+    after = snapshot(org, ORG_FIELDS)
+    if after != before:
+        record_change(actor=actor, action=ChangeAction.UPDATE, obj=org, before=before, after=after)
+    return org
+
+
+@transaction.atomic
+def org_move(*, actor, org: Org, new_parent: Org) -> Org:
+    """Move an org and its whole subtree under `new_parent`, in one transaction."""
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    new_parent = Org.objects.select_for_update().get(pk=new_parent.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_ORG, org, "您无权调整该党组织的隶属关系。")
+        scope.require(actor, Action.CHANGE_ORG, new_parent, "您无权把党组织转入目标上级组织。")
+    if new_parent.path.startswith(org.path):
+        raise ValidationError("不能把党组织移到它自己或它的下级组织之下。")
+    old_parent = Org.objects.get_parent(org)
+    if old_parent is not None and old_parent.pk == new_parent.pk:
+        raise ValidationError("该组织已经隶属于所选上级组织。")
+    errors = placement_errors(
+        kind=org.kind, parent=new_parent, has_approval_authority=org.has_approval_authority
+    )
+    if errors:
+        raise ValidationError(errors)
+    Org.objects.move(org, new_parent, "sorted-child" if Org.node_order_by else "last-child")
+    org.refresh_from_db()
+    if actor is not None and not scope.can(actor, Action.CHANGE_ORG, org):
+        raise PermissionDenied("移动后该组织不在您的管理范围内，操作已撤销。")
+    record_change(
+        actor=actor,
+        action=ChangeAction.MOVE,
+        obj=org,
+        before={"上级党组织": str(old_parent) if old_parent else None},
+        after={"上级党组织": str(new_parent)},
+    )
+    return org
+
+
+def _active_people_count(org: Org) -> int:
+    from dangjian.people.models import Person
+
+    return Person.objects.filter(org=org, reduction="").count()
+
+
+@transaction.atomic
+def org_dissolve(*, actor, org: Org, dissolved_on: dt.date, reason: str) -> Org:
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_ORG, org, "您无权撤销该党组织。")
+    errors: list[str] = []
+    if not org.is_active:
+        errors.append("该党组织已经撤销。")
+    if not (reason or "").strip():
+        errors.append("请填写撤销原因。")
+    if dissolved_on > timezone.localdate():
+        errors.append("撤销日期不能晚于今天。")
+    if org.founded_on and dissolved_on < org.founded_on:
+        errors.append("撤销日期不能早于成立日期。")
+    if Org.objects.get_children(org).filter(dissolved_on__isnull=True).exists():
+        errors.append("该组织还有未撤销的下级组织，请先撤销或转移下级组织。")
+    if (n := _active_people_count(org)) > 0:
+        errors.append(f"该组织还有{n}名在册人员，请先转移组织关系。")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(org, ORG_FIELDS)
+    org.dissolved_on = dissolved_on
+    org.dissolved_reason = reason.strip()
+    org.save(update_fields=["dissolved_on", "dissolved_reason", "updated_at"])
+    record_change(
+        actor=actor, action=ChangeAction.DISSOLVE, obj=org, before=before, after=snapshot(org, ORG_FIELDS)
+    )
+    return org
+
+
+@transaction.atomic
+def org_delete(*, actor, org: Org) -> None:
+    """Delete an org entered by mistake. An org with people or sub-orgs is dissolved instead."""
+    from dangjian.people.models import Person
+
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_ORG, org, "您无权删除该党组织。")
+    if (
+        Org.objects.filter(subtree_q(org.path)).exclude(pk=org.pk).exists()
+        or Person.objects.filter(org=org).exists()
+    ):
+        raise ValidationError("该组织已有人员或下级组织记录，只能撤销，不能删除。")
+    record_change(actor=actor, action=ChangeAction.DELETE, obj=org, before=snapshot(org, ORG_FIELDS))
+    org.delete()
+
+
+@transaction.atomic
+def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_size: int = 2000) -> int:
+    """Create a whole subtree at once (demo data, imports), all or nothing, with the tree rules.
+
+    `nodes` are dicts of org fields plus an optional "children" list. Paths are computed here, so
+    thousands of orgs cost a few bulk inserts instead of one locked add_child each.
+    """
+    from dangjian.audit.models import ChangeRecord
+
+    if parent is not None:
+        parent = Org.objects.select_for_update().get(pk=parent.pk)
+        if actor is not None:
+            scope.require(actor, Action.CHANGE_ORG, parent, "您无权在该党组织下设立组织。")
+    elif actor is not None and not actor.is_superuser:
+        raise PermissionDenied("只有系统管理员可以建立顶层党组织。")
+    created: list[Org] = []
+    errors: list[str] = []
+    codes: set[str] = set()
+
+    def walk(children: list[dict], under: Org | None, first_step: int) -> int:
+        for offset, node in enumerate(children):
+            fields = {k: v for k, v in node.items() if k != "children"}
+            kind = fields.get("kind", "")
+            problems = placement_errors(
+                kind=kind, parent=under, has_approval_authority=fields.get("has_approval_authority", False)
+            )
+            code = fields.get("code", "")
+            if code in codes:
+                problems.append(f"组织代码“{code}”重复。")
+            codes.add(code)
+            errors.extend(f"{fields.get('name', code)}：{p}" for p in problems)
+            depth = 1 if under is None else under.depth + 1
+            org = Org(
+                path=Org._get_path(under.path if under else "", depth, first_step + offset),
+                depth=depth,
+                numchild=len(node.get("children") or []),
+                **fields,
+            )
+            created.append(org)
+            walk(node.get("children") or [], org, 1)
+        return len(children)
+
+    start = (parent.numchild if parent else Org.objects.filter(depth=1).count()) + 1
+    added = walk(nodes, parent, start)
+    taken = set()
+    code_list = list(codes)
+    for i in range(0, len(code_list), 900):
+        taken.update(Org.objects.filter(code__in=code_list[i : i + 900]).values_list("code", flat=True))
+    errors.extend(f"组织代码“{c}”已被使用。" for c in sorted(taken))
+    if errors:
+        raise ValidationError(errors[:100])
+    Org.objects.bulk_create(created, batch_size=batch_size)
+    if parent is not None:
+        Org.objects.filter(pk=parent.pk).update(numchild=parent.numchild + added)
+    actor_name = (actor.get_full_name() or actor.username) if actor is not None else "系统"
+    ChangeRecord.objects.bulk_create(
+        [
+            ChangeRecord(
+                actor=actor, actor_name=actor_name, action=ChangeAction.CREATE, object_type="orgs.org",
+                object_id=o.pk, object_repr=o.name, after=snapshot(o, ORG_FIELDS), message="批量建立",
+            )
+            for o in created
+        ],
+        batch_size=batch_size,
+    )  # fmt: skip
+    return len(created)

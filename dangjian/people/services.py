@@ -1,0 +1,327 @@
+"""Every write to a person's file. Keyword-only, validated, in a transaction, recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.audit.models import ChangeAction, ChangeRecord
+from dangjian.audit.services import SENSITIVE_CHANGED, SENSITIVE_FIELDS, field_label, record_change, snapshot
+from dangjian.core.idnumber import parse_id_number
+from dangjian.core.phone import normalize_phone
+from dangjian.core.pinyin import name_initials, name_sort_key
+from dangjian.orgs.models import Org
+from dangjian.people.models import (
+    ETHNICITIES,
+    Category,
+    Education,
+    Gender,
+    Person,
+    Reduction,
+    Standing,
+)
+
+PERSON_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "category",
+    "work_unit", "org", "standing", "applied_on", "activist_on", "candidate_on", "admitted_on",
+    "converted_on", "reduction", "reduced_on", "reduction_note",
+)  # fmt: skip
+EDITABLE_FIELDS = frozenset(PERSON_FIELDS) - {"reduction", "reduced_on", "reduction_note"}
+
+# The date each standing requires, and the order the milestone dates must follow.
+MILESTONES: tuple[tuple[str, str], ...] = (
+    ("applied_on", Standing.APPLICANT),
+    ("activist_on", Standing.ACTIVIST),
+    ("candidate_on", Standing.CANDIDATE),
+    ("admitted_on", Standing.PROBATIONARY),
+    ("converted_on", Standing.FULL),
+)
+STANDING_INDEX = {s.value: i for i, s in enumerate(Standing)}
+MIN_APPLICATION_AGE = 18
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -> dict[str, list[str]]:
+    """Validate and normalise a person's fields in place; return Chinese errors by field."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    name = (data.get("name") or "").strip()
+    data["name"] = name
+    if not name:
+        err("name", "请填写姓名。")
+    elif any(ch.isdigit() for ch in name) or len(name) > 40:
+        err("name", "姓名不能包含数字，且不超过40个字。")
+
+    raw_id = data.get("id_number") or ""
+    info = None
+    if not raw_id.strip():
+        err("id_number", "请填写公民身份号码。")
+    else:
+        try:
+            info = parse_id_number(raw_id, today=today)
+            data["id_number"] = info.number
+        except ValidationError as exc:
+            err("id_number", exc.messages[0])
+
+    if data.get("gender") not in Gender.values:
+        if info is not None and not data.get("gender"):
+            data["gender"] = info.gender
+        else:
+            err("gender", "请选择性别。")
+    elif info is not None and data["gender"] != info.gender:
+        err("gender", "性别与公民身份号码第17位不一致，请核对。")
+
+    if info is not None:
+        if data.get("birth_date") is None:
+            data["birth_date"] = info.birth_date
+        elif data["birth_date"] != info.birth_date:
+            err("birth_date", "出生日期与公民身份号码不一致，请核对。")
+    elif data.get("birth_date") is None:
+        err("birth_date", "请填写出生日期。")
+
+    try:
+        data["phone"] = normalize_phone(data.get("phone") or "")
+    except ValidationError as exc:
+        err("phone", exc.messages[0])
+
+    ethnicity = (data.get("ethnicity") or "汉族").strip()
+    data["ethnicity"] = ethnicity
+    if ethnicity not in ETHNICITIES:
+        err("ethnicity", f"民族“{ethnicity}”不在56个民族名称中。")
+    if data.get("education") and data["education"] not in Education.values:
+        err("education", "学历无效。")
+    data["category"] = data.get("category") or Category.OTHER
+    if data["category"] not in Category.values:
+        err("category", "人员类别无效。")
+    data["work_unit"] = (data.get("work_unit") or "").strip()
+
+    standing = data.get("standing")
+    if standing not in Standing.values:
+        err("standing", "请选择发展阶段（政治面貌）。")
+        return errors
+    level = STANDING_INDEX[standing]
+    previous: tuple[str, dt.date] | None = None
+    labels = {f: str(Person._meta.get_field(f).verbose_name) for f, _ in MILESTONES}
+    for field, needed_by in MILESTONES:
+        value = data.get(field)
+        required = STANDING_INDEX[needed_by] <= level
+        if value is None:
+            if required and field in ("applied_on", "admitted_on", "converted_on"):
+                err(field, f"发展阶段为“{Standing(standing).label}”时须填写{labels[field]}。")
+            continue
+        if not required:
+            err(field, f"发展阶段为“{Standing(standing).label}”时不应填写{labels[field]}。")
+            continue
+        if value > today:
+            err(field, f"{labels[field]}不能晚于今天。")
+        if previous is not None and value < previous[1]:
+            err(field, f"{labels[field]}不能早于{labels[previous[0]]}（{previous[1]:%Y-%m-%d}）。")
+        previous = (field, value)
+    birth = data.get("birth_date")
+    applied = data.get("applied_on")
+    if birth and applied and applied < _add_years(birth, MIN_APPLICATION_AGE):
+        err("applied_on", f"递交入党申请书时应年满{MIN_APPLICATION_AGE}周岁（出生于{birth:%Y-%m-%d}）。")
+    return errors
+
+
+def _check_org(org: Org | None) -> list[str]:
+    if org is None:
+        return ["请选择所在党组织。"]
+    if not org.is_active:
+        return [f"“{org.name}”已撤销，不能转入人员。"]
+    if org.is_temporary:
+        return ["临时党组织不能作为人员的所在党组织：临时党组织成员保留原组织关系。"]
+    return []
+
+
+def _fill_keys(person: Person) -> None:
+    person.name_sort_key = name_sort_key(person.name)
+    person.name_initials = name_initials(person.name)
+
+
+def _new_person(data: dict[str, Any]) -> Person:
+    person = Person(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    _fill_keys(person)
+    return person
+
+
+@transaction.atomic
+def person_create(*, actor, org: Org, **fields) -> Person:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}。")
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, org, "您无权在该党组织建立人员档案。")
+    data = dict(fields, org=org)
+    errors = clean_person_fields(data)
+    if org_errors := _check_org(org):
+        errors.setdefault("org", []).extend(org_errors)
+    if "id_number" not in errors and Person.objects.filter(id_number=data["id_number"]).exists():
+        errors.setdefault("id_number", []).append("该公民身份号码已有人员档案，不能重复建档。")
+    if errors:
+        raise ValidationError(errors)
+    person = _new_person(data)
+    person.save()
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=person, after=snapshot(person, PERSON_FIELDS))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **changes) -> Person:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"不能直接修改这些字段：{'、'.join(sorted(unknown))}。")
+    person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, person.org, "您无权修改该人员档案。")
+    if not person.is_active:
+        raise ValidationError("该人员已减少（不在册），档案不能再修改。")
+    before = snapshot(person, PERSON_FIELDS)
+    originals = {key: getattr(person, key) for key in SENSITIVE_FIELDS & set(PERSON_FIELDS)}
+    data = {f: getattr(person, f) for f in EDITABLE_FIELDS}
+    data.update(changes)
+    errors = clean_person_fields(data)
+    new_org: Org = data["org"]
+    if new_org.pk != person.org_id:
+        if org_errors := _check_org(new_org):
+            errors.setdefault("org", []).extend(org_errors)
+    if (
+        "id_number" not in errors
+        and Person.objects.filter(id_number=data["id_number"]).exclude(pk=person.pk).exists()
+    ):
+        errors.setdefault("id_number", []).append("该公民身份号码已有人员档案，不能重复建档。")
+    if errors:
+        raise ValidationError(errors)
+    for key in EDITABLE_FIELDS:
+        setattr(person, key, data[key])
+    _fill_keys(person)
+    person.save()
+    # Checked again after the write: the person must still be inside the actor's scope.
+    if actor is not None and not scope.can(actor, Action.CHANGE_PERSON, new_org):
+        raise PermissionDenied(f"您无权把人员转入“{new_org.name}”，该组织不在您的管理范围内，修改未保存。")
+    after = snapshot(person, PERSON_FIELDS)
+    for key in SENSITIVE_FIELDS & set(PERSON_FIELDS):
+        if originals[key] != getattr(person, key):
+            after[field_label(person, key)] = SENSITIVE_CHANGED
+    if after != before:
+        record_change(actor=actor, action=ChangeAction.UPDATE, obj=person, before=before, after=after)
+    return person
+
+
+@transaction.atomic
+def person_reduce(*, actor, person: Person, reduction: str, reduced_on: dt.date, note: str) -> Person:
+    """Take a person off the books (转出、死亡、出党…). The file is kept; nothing is deleted."""
+    person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, person.org, "您无权办理该人员的减少手续。")
+    errors: dict[str, list[str]] = {}
+    if not person.is_active:
+        errors.setdefault("reduction", []).append("该人员已经减少（不在册）。")
+    if reduction not in Reduction.values:
+        errors.setdefault("reduction", []).append("请选择减少原因类别。")
+    if reduced_on > timezone.localdate():
+        errors.setdefault("reduced_on", []).append("减少日期不能晚于今天。")
+    if reduced_on < person.birth_date:
+        errors.setdefault("reduced_on", []).append("减少日期不能早于出生日期。")
+    if not (note or "").strip():
+        errors.setdefault("reduction_note", []).append("请填写减少说明（如转往单位、文号）。")
+    if reduction == Reduction.DISQUALIFIED and person.standing != Standing.PROBATIONARY:
+        errors.setdefault("reduction", []).append("只有预备党员才能取消预备党员资格。")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(person, PERSON_FIELDS)
+    person.reduction = reduction
+    person.reduced_on = reduced_on
+    person.reduction_note = note.strip()
+    person.save(update_fields=["reduction", "reduced_on", "reduction_note", "updated_at"])
+    record_change(
+        actor=actor,
+        action=ChangeAction.REDUCE,
+        obj=person,
+        before=before,
+        after=snapshot(person, PERSON_FIELDS),
+    )
+    return person
+
+
+class BulkRowError(ValidationError):
+    """Raised by people_bulk_create with every row's problems; nothing is written."""
+
+    def __init__(self, row_errors: list[tuple[int, str, str]]):
+        self.row_errors = row_errors
+        super().__init__([f"第{row}行 {field}：{msg}" for row, field, msg in row_errors[:50]])
+
+
+@transaction.atomic
+def people_bulk_create(*, actor, rows: Iterable[dict[str, Any]], batch_size: int = 2000) -> int:
+    """Create many files at once, all or nothing, with the same checks as person_create.
+
+    Used by the demo loader and imports. Each row carries an `org` (an Org instance).
+    """
+    people: list[Person] = []
+    row_errors: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
+    allowed_paths: dict[int, bool] = {}
+    for number, row in enumerate(rows, start=1):
+        data = dict(row)
+        org = data.get("org")
+        errors = clean_person_fields(data)
+        if org_errors := _check_org(org):
+            errors.setdefault("org", []).extend(org_errors)
+        elif actor is not None:
+            if org.pk not in allowed_paths:
+                allowed_paths[org.pk] = scope.can(actor, Action.CHANGE_PERSON, org)
+            if not allowed_paths[org.pk]:
+                errors.setdefault("org", []).append(f"“{org.name}”不在您的管理范围内。")
+        id_number = data.get("id_number")
+        if "id_number" not in errors:
+            if id_number in seen:
+                errors.setdefault("id_number", []).append(f"与第{seen[id_number]}行的公民身份号码重复。")
+            seen[id_number] = number
+        for field, messages in errors.items():
+            label = str(Person._meta.get_field(field).verbose_name)
+            row_errors.extend((number, label, m) for m in messages)
+        if not errors:
+            people.append(_new_person(data))
+    existing = set()
+    ids = list(seen)
+    for start in range(0, len(ids), 900):
+        existing.update(
+            Person.objects.filter(id_number__in=ids[start : start + 900]).values_list("id_number", flat=True)
+        )
+    for id_number in sorted(existing, key=seen.__getitem__):
+        row_errors.append((seen[id_number], "公民身份号码", "该公民身份号码已有人员档案，不能重复建档。"))
+    if row_errors:
+        raise BulkRowError(sorted(row_errors))
+    created = 0
+    for start in range(0, len(people), batch_size):
+        batch = Person.objects.bulk_create(people[start : start + batch_size])
+        created += len(batch)
+    # bulk_create returns primary keys on both SQLite and PostgreSQL.
+    actor_name = (actor.get_full_name() or actor.username) if actor is not None else "系统"
+    records = [
+        ChangeRecord(
+            actor=actor, actor_name=actor_name, action=ChangeAction.CREATE, object_type="people.person",
+            object_id=p.pk, object_repr=p.name, after=snapshot(p, PERSON_FIELDS), message="批量建档",
+        )
+        for p in people
+    ]  # fmt: skip
+    ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
+    return created

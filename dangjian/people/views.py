@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.audit.services import history_for
+from dangjian.core.forms import apply_service_errors
+from dangjian.orgs.models import Org
+from dangjian.orgs.selectors import ancestors_in_scope
+from dangjian.people import services
+from dangjian.people.forms import PersonForm, ReduceForm
+from dangjian.people.models import Person
+
+PERSON_FORM_FIELDS = (
+    "name", "id_number", "gender", "ethnicity", "phone", "education", "category", "work_unit", "standing",
+    "applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on",
+)  # fmt: skip
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = scope.get_person_for_user(request.user, pk)
+    reveal = request.GET.get("reveal") == "1" and scope.can(
+        request.user, Action.VIEW_PERSONAL_DATA, person.org
+    )
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "nav": "orgs",
+            "person": person,
+            "reveal": reveal,
+            "can_reveal": scope.can(request.user, Action.VIEW_PERSONAL_DATA, person.org),
+            "can_change": person.is_active and scope.can(request.user, Action.CHANGE_PERSON, person.org),
+            "ancestors": [*ancestors_in_scope(request.user, person.org), person.org],
+            "history": history_for(person)[:100],
+        },
+    )
+
+
+def _resolve_org(user, code: str) -> Org | None:
+    code = (code or "").strip()
+    return scope.orgs_for(user, Action.VIEW).filter(code=code).first() if code else None
+
+
+def _person_form_page(request, *, form, title, cancel_url, crumbs):
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "crumbs": crumbs, "nav": "orgs"},
+    )
+
+
+def _form_data(form: PersonForm) -> dict:
+    data = {k: form.cleaned_data[k] for k in PERSON_FORM_FIELDS}
+    data["education"] = data["education"] or ""
+    return data
+
+
+@login_required
+def person_create(request, org_pk: int):
+    org = scope.get_org_for_user(request.user, org_pk, Action.CHANGE_PERSON)
+    form = PersonForm(
+        request.POST or None, initial={"org_code": org.code}, suggest_url=reverse("org-suggest")
+    )
+    if request.method == "POST" and form.is_valid():
+        target = _resolve_org(request.user, form.cleaned_data["org_code"])
+        if target is None:
+            form.add_error("org_code", "找不到该组织代码，或该组织不在您的管理范围内。")
+        else:
+            try:
+                person = services.person_create(actor=request.user, org=target, **_form_data(form))
+            except ValidationError as exc:
+                apply_service_errors(form, exc, {"org": "org_code"})
+            except PermissionDenied as exc:
+                form.add_error("org_code", str(exc))
+            else:
+                messages.success(request, f"已为{person.name}建立档案。")
+                return redirect("person-detail", person.pk)
+    return _person_form_page(
+        request, form=form, title="新建人员档案", cancel_url=reverse("org-detail", args=[org.pk]),
+        crumbs=[(org.name, reverse("org-detail", args=[org.pk]))],
+    )  # fmt: skip
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = scope.get_person_for_user(request.user, pk, Action.CHANGE_PERSON)
+    initial = {k: getattr(person, k) for k in PERSON_FORM_FIELDS}
+    initial["org_code"] = person.org.code
+    form = PersonForm(request.POST or None, initial=initial, suggest_url=reverse("org-suggest"))
+    if request.method == "POST" and form.is_valid():
+        target = _resolve_org(request.user, form.cleaned_data["org_code"])
+        if target is None:
+            form.add_error("org_code", "找不到该组织代码，或该组织不在您的管理范围内。")
+        else:
+            try:
+                services.person_update(actor=request.user, person=person, org=target, **_form_data(form))
+            except ValidationError as exc:
+                apply_service_errors(form, exc, {"org": "org_code"})
+            except PermissionDenied as exc:
+                form.add_error("org_code", str(exc))
+            else:
+                messages.success(request, "档案已保存。")
+                return redirect("person-detail", person.pk)
+    return _person_form_page(
+        request, form=form, title=f"修改档案：{person.name}", cancel_url=reverse("person-detail", args=[person.pk]),
+        crumbs=[(person.org.name, reverse("org-detail", args=[person.org_id])), (person.name, reverse("person-detail", args=[person.pk]))],
+    )  # fmt: skip
+
+
+@login_required
+def person_reduce(request, pk: int):
+    person = scope.get_person_for_user(request.user, pk, Action.CHANGE_PERSON)
+    form = ReduceForm(request.POST or None, initial={"reduced_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_reduce(
+                actor=request.user, person=person, reduction=form.cleaned_data["reduction"],
+                reduced_on=form.cleaned_data["reduced_on"], note=form.cleaned_data["reduction_note"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"note": "reduction_note"})
+        else:
+            messages.success(request, f"已办理{person.name}的减少手续，档案保留。")
+            return redirect("person-detail", person.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form, "title": f"办理减少：{person.name}", "submit_label": "确认减少",
+            "intro": "减少后档案仍然保留，可以查询，但不再计入在册人数。",
+            "cancel_url": reverse("person-detail", args=[person.pk]),
+            "crumbs": [(person.name, reverse("person-detail", args=[person.pk]))], "nav": "orgs",
+        },
+    )  # fmt: skip
+
+
+def person_queryset_for_api(user):
+    return scope.people_for(user).select_related("org")
+
+
+__all__ = ["Person"]
