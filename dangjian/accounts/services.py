@@ -32,10 +32,11 @@ def user_create(*, actor, username: str, password: str, display_name: str = "") 
 def role_grant(*, actor, user: User, org: Org, role: str) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError("角色无效。")
-    if actor is not None and not actor.is_superuser:
-        # An org admin may delegate inside their own subtree, never above it.
-        if not scope.can(actor, Action.CHANGE_ORG, org) or role == Role.ORG_ADMIN:
-            raise PermissionDenied("您无权在该党组织授予此角色。")
+    # An org admin may delegate inside their own subtree, never above it.
+    if (actor is not None and not actor.is_superuser) and (
+        not scope.can(actor, Action.CHANGE_ORG, org) or role == Role.ORG_ADMIN
+    ):
+        raise PermissionDenied("您无权在该党组织授予此角色。")
     assignment, created = RoleAssignment.objects.get_or_create(user=user, org=org, role=role)
     if created:
         record_change(

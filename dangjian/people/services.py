@@ -199,9 +199,8 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     data.update(changes)
     errors = clean_person_fields(data)
     new_org: Org = data["org"]
-    if new_org.pk != person.org_id:
-        if org_errors := _check_org(new_org):
-            errors.setdefault("org", []).extend(org_errors)
+    if new_org.pk != person.org_id and (org_errors := _check_org(new_org)):
+        errors.setdefault("org", []).extend(org_errors)
     if (
         "id_number" not in errors
         and Person.objects.filter(id_number=data["id_number"]).exclude(pk=person.pk).exists()

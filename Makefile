@@ -1,0 +1,37 @@
+# dangjian: `make run` serves the demo, `make test` runs every check.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= county
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install lint bench serve demo clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更新版本"'
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/dangjian migrate --noinput -v0
+	$(BIN)/dangjian demo --scale $(SCALE) --if-empty
+	$(BIN)/dangjian serve
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/dangjian makemigrations --check --dry-run -v0
+	$(BIN)/dangjian check --fail-level WARNING
+
+test: lint
+	DANGJIAN_FAST_HASHER=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var/dangjian.sqlite3*
