@@ -90,19 +90,19 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    def org(parent, code, name, kind, approval=False, unit="other"):
+    def org(parent, code, name, kind, approval=False, unit="other", local=False):
         return org_create(
             actor=None, parent=parent, code=code, name=name, kind=kind, unit_type=unit,
-            has_approval_authority=approval, founded_on=dt.date(2001, 7, 1),
+            has_approval_authority=approval, is_local_committee=local, founded_on=dt.date(2001, 7, 1),
         )  # fmt: skip
 
-    city = org(None, "CITY", "广安市委", "committee", True, "organ")
-    county_a = org(city, "CTY-A", "甲县委", "committee", True, "organ")
+    city = org(None, "CITY", "广安市委", "committee", True, "organ", local=True)
+    county_a = org(city, "CTY-A", "甲县委", "committee", True, "organ", local=True)
     town_a1 = org(county_a, "TOWN-A1", "东城镇党委", "committee", True, "organ")
     branch_a1_1 = org(town_a1, "BR-A1-1", "东城镇第一党支部", "branch", unit="community")
     group = org(branch_a1_1, "GRP-A1-1-1", "第一党小组", "party_group")
     branch_a1_2 = org(town_a1, "BR-A1-2", "东城镇第二党支部", "branch", unit="village")
-    county_b = org(city, "CTY-B", "乙县委", "committee", True, "organ")
+    county_b = org(city, "CTY-B", "乙县委", "committee", True, "organ", local=True)
     general_b = org(county_b, "GB-B-1", "乙县医院党总支", "general_branch", unit="hospital")
     branch_b_1 = org(general_b, "BR-B-1", "乙县医院第一党支部", "branch", unit="hospital")
     users = {name: make_user(name) for name in ("admin", "organizer", "secretary", "viewer", "outsider")}

@@ -1,7 +1,7 @@
 """The HTTP API. Same scope functions and services as the pages; OpenAPI docs at /api/docs."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: ninja resolves string annotations in the globals of
+# the @paginate wrapper, where `Query[PeopleFilter]` cannot be resolved (GET /api/people then fails).
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -49,7 +49,8 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumberInfo:
         raise ValidationError(
             "公民身份号码应为18位（当前%(n)d位）。", code="id_length", params={"n": len(number)}
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # isascii(): str.isdigit() also accepts full-width and superscript digits ("１", "²").
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError("公民身份号码只能由数字组成，最后一位可以是X。", code="id_chars")
     if number[:2] not in PROVINCE_CODES:
         raise ValidationError("公民身份号码前两位不是有效的省级行政区划代码。", code="id_region")

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import phonenumbers
 from django.core.exceptions import ValidationError
+
+
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+@lru_cache(maxsize=4096)
+def _mobile_block_is_valid(first5: str) -> bool:
+    # libphonenumber's mainland mobile pattern decides on at most the first 5 digits
+    # (e.g. 1740[0-5], 1610x), so the validity of a whole 5-digit block is checked once.
+    return phonenumbers.is_valid_number(phonenumbers.parse(first5 + "000000", "CN"))
 
 
 def normalize_phone(raw: str) -> str:
@@ -11,6 +24,10 @@ def normalize_phone(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
         return ""
+    if MOBILE.match(text):
+        if _mobile_block_is_valid(text[:5]):
+            return text
+        raise ValidationError("电话号码无效，请填写11位手机号或带区号的固定电话。", code="phone")
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:

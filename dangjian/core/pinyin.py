@@ -33,8 +33,9 @@ SURNAME_READINGS: dict[str, str] = {
 }  # fmt: skip
 
 
-def _syllables(text: str) -> list[str]:
-    return [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda x: list(x))]
+@lru_cache(maxsize=65536)
+def _syllables(text: str) -> tuple[str, ...]:
+    return tuple(s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda x: list(x)))
 
 
 @lru_cache(maxsize=65536)
@@ -43,11 +44,11 @@ def name_syllables(name: str) -> tuple[str, ...]:
     if not name:
         return ()
     if name[:2] in COMPOUND_SURNAMES and len(name) > 2:
-        return COMPOUND_SURNAMES[name[:2]] + tuple(_syllables(name[2:]))
+        return COMPOUND_SURNAMES[name[:2]] + _syllables(name[2:])
     head = SURNAME_READINGS.get(name[0])
     if head is not None:
         return (head, *_syllables(name[1:]))
-    return tuple(_syllables(name))
+    return _syllables(name)
 
 
 def name_sort_key(name: str) -> str:

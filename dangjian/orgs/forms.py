@@ -26,6 +26,7 @@ class OrgForm(_Styled):
     unit_type = forms.ChoiceField(label="单位类型", choices=UnitType.choices, initial=UnitType.OTHER)
     founded_on = forms.DateField(label="成立日期", required=False, widget=DateInput())
     has_approval_authority = forms.BooleanField(label="具有审批发展党员的权限（审批权限）", required=False)
+    is_local_committee = forms.BooleanField(label="县级以上地方党委（不计入基层党组织）", required=False)
 
 
 class OrgMoveForm(_Styled):

@@ -53,6 +53,9 @@ class Org(MP_Node):
     kind = models.CharField("组织类别", max_length=24, choices=OrgKind.choices)
     unit_type = models.CharField("单位类型", max_length=16, choices=UnitType.choices, default=UnitType.OTHER)
     has_approval_authority = models.BooleanField("具有审批权限", default=False)
+    is_local_committee = models.BooleanField(
+        "地方党委", default=False, help_text="县级以上地方党委（如市委、县委），不计入基层党组织数。"
+    )
     founded_on = models.DateField("成立日期", null=True, blank=True)
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
     dissolved_reason = models.CharField("撤销原因", max_length=200, blank=True)

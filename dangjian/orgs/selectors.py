@@ -26,9 +26,13 @@ def suborg_counts(user, org: Org | None = None) -> dict[str, int]:
     if org is not None:
         qs = qs.filter(subtree_q(org.path)).exclude(pk=org.pk)
     by_kind = dict(qs.order_by().values_list("kind").annotate(n=Count("id")))
+    local = dict(qs.filter(is_local_committee=True).order_by().values_list("kind").annotate(n=Count("id")))
     return {
-        "grassroots": sum(n for k, n in by_kind.items() if k in GRASSROOTS_KINDS),
-        "committees": by_kind.get(OrgKind.COMMITTEE, 0) + by_kind.get(OrgKind.WORKING_COMMITTEE, 0),
+        "grassroots": sum(n for k, n in by_kind.items() if k in GRASSROOTS_KINDS) - sum(local.values()),
+        "local_committees": sum(local.values()),
+        "committees": by_kind.get(OrgKind.COMMITTEE, 0)
+        + by_kind.get(OrgKind.WORKING_COMMITTEE, 0)
+        - sum(local.values()),
         "general_branches": by_kind.get(OrgKind.GENERAL_BRANCH, 0),
         "branches": by_kind.get(OrgKind.BRANCH, 0) + by_kind.get(OrgKind.JOINT_BRANCH, 0),
         "groups": by_kind.get(OrgKind.PARTY_GROUP, 0),

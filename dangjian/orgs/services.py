@@ -24,19 +24,25 @@ from dangjian.orgs.models import (
 )
 
 ORG_FIELDS = (
-    "code", "name", "short_name", "kind", "unit_type", "has_approval_authority", "founded_on",
+    "code", "name", "short_name", "kind", "unit_type", "has_approval_authority", "is_local_committee", "founded_on",
     "dissolved_on", "dissolved_reason",
 )  # fmt: skip
 EDITABLE_FIELDS = frozenset(
-    {"code", "name", "short_name", "kind", "unit_type", "has_approval_authority", "founded_on"}
+    {"code", "name", "short_name", "kind", "unit_type", "has_approval_authority", "is_local_committee", "founded_on"}
 )
 
 
-def placement_errors(*, kind: str, parent: Org | None, has_approval_authority: bool) -> list[str]:
+def placement_errors(
+    *, kind: str, parent: Org | None, has_approval_authority: bool, is_local_committee: bool = False
+) -> list[str]:
     """The tree rules for an org of `kind` under `parent`, as Chinese messages."""
     errors: list[str] = []
     if kind not in OrgKind.values:
         return ["组织类别无效。"]
+    if is_local_committee and kind != OrgKind.COMMITTEE:
+        errors.append("只有党委可以标记为地方党委。")
+    if is_local_committee and parent is not None and not parent.is_local_committee:
+        errors.append("地方党委只能隶属于地方党委。")
     if has_approval_authority and kind not in COMMITTEE_KINDS:
         if kind == OrgKind.GENERAL_BRANCH:
             errors.append("党总支不能具有审批权限：党总支只能审查，不能审批发展党员。")
@@ -65,6 +71,12 @@ def _children_errors(org: Org, kind: str) -> list[str]:
     children = list(
         Org.objects.get_children(org).filter(dissolved_on__isnull=True).values_list("kind", flat=True)
     )
+    if kind in TEMPORARY_KINDS:
+        # The same rules as placement_errors and _check_org, seen from the org being changed.
+        if _active_people_count(org) > 0:
+            return ["该组织有在册人员，不能改为临时党组织：临时党组织成员保留原组织关系。"]
+        if any(k not in TEMPORARY_KINDS for k in children):
+            return ["该组织有非临时的下级组织，不能改为临时党组织。"]
     if not children:
         return []
     if kind in GROUP_KINDS:
@@ -107,6 +119,7 @@ def org_create(
     kind: str,
     unit_type: str = UnitType.OTHER,
     has_approval_authority: bool = False,
+    is_local_committee: bool = False,
     founded_on: dt.date | None = None,
     short_name: str = "",
 ) -> Org:
@@ -118,14 +131,17 @@ def org_create(
         if actor is not None:
             scope.require(actor, Action.CHANGE_ORG, parent, "您无权在该党组织下设立组织。")
     errors = _clean_common(code=code, name=name, unit_type=unit_type, founded_on=founded_on)
-    placement = placement_errors(kind=kind, parent=parent, has_approval_authority=has_approval_authority)
+    placement = placement_errors(
+        kind=kind, parent=parent, has_approval_authority=has_approval_authority,
+        is_local_committee=is_local_committee,
+    )  # fmt: skip
     if placement:
         errors.setdefault("kind", []).extend(placement)
     if errors:
         raise ValidationError(errors)
     fields = dict(
         code=code.strip(), name=name.strip(), short_name=short_name.strip(), kind=kind, unit_type=unit_type,
-        has_approval_authority=has_approval_authority, founded_on=founded_on,
+        has_approval_authority=has_approval_authority, is_local_committee=is_local_committee, founded_on=founded_on,
     )  # fmt: skip
     org = (
         Org.objects.add_root(create_kwargs=fields)
@@ -152,8 +168,9 @@ def org_update(*, actor, org: Org, **changes) -> Org:
     )
     parent = Org.objects.get_parent(org)
     placement = placement_errors(
-        kind=org.kind, parent=parent, has_approval_authority=org.has_approval_authority
-    ) + _children_errors(org, org.kind)
+        kind=org.kind, parent=parent, has_approval_authority=org.has_approval_authority,
+        is_local_committee=org.is_local_committee,
+    ) + _children_errors(org, org.kind)  # fmt: skip
     if parent is not None and not parent.is_active:
         placement = [m for m in placement if "已撤销" not in m]
     if placement:
@@ -276,8 +293,9 @@ def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_
             fields = {k: v for k, v in node.items() if k != "children"}
             kind = fields.get("kind", "")
             problems = placement_errors(
-                kind=kind, parent=under, has_approval_authority=fields.get("has_approval_authority", False)
-            )
+                kind=kind, parent=under, has_approval_authority=fields.get("has_approval_authority", False),
+                is_local_committee=fields.get("is_local_committee", False),
+            )  # fmt: skip
             code = fields.get("code", "")
             if code in codes:
                 problems.append(f"组织代码“{code}”重复。")
@@ -294,7 +312,13 @@ def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_
             walk(node.get("children") or [], org, 1)
         return len(children)
 
-    start = (parent.numchild if parent else Org.objects.filter(depth=1).count()) + 1
+    # Continue after the last existing child's step: numchild alone collides with a sibling's
+    # path once a child has been moved away or deleted (the remaining siblings keep their paths).
+    siblings = Org.objects.filter(depth=parent.depth + 1 if parent else 1)
+    if parent is not None:
+        siblings = siblings.filter(subtree_q(parent.path))
+    last = siblings.order_by("-path").values_list("path", flat=True).first()
+    start = (Org._str2int(last[-Org.steplen :]) if last else 0) + 1
     added = walk(nodes, parent, start)
     taken = set()
     code_list = list(codes)

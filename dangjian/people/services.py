@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.audit.middleware import current_request_id
 from dangjian.audit.models import ChangeAction, ChangeRecord
 from dangjian.audit.services import SENSITIVE_CHANGED, SENSITIVE_FIELDS, field_label, record_change, snapshot
+from dangjian.core.bulk import insert_rows
 from dangjian.core.idnumber import parse_id_number
 from dangjian.core.phone import normalize_phone
 from dangjian.core.pinyin import name_initials, name_sort_key
@@ -44,6 +46,11 @@ MILESTONES: tuple[tuple[str, str], ...] = (
     ("converted_on", Standing.FULL),
 )
 STANDING_INDEX = {s.value: i for i, s in enumerate(Standing)}
+GENDERS = frozenset(Gender.values)
+EDUCATIONS = frozenset(Education.values)
+CATEGORIES = frozenset(Category.values)
+ETHNICITY_SET = frozenset(ETHNICITIES)
+MILESTONE_LABELS = {f: str(Person._meta.get_field(f).verbose_name) for f, _ in MILESTONES}
 MIN_APPLICATION_AGE = 18
 
 
@@ -80,10 +87,12 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
         except ValidationError as exc:
             err("id_number", exc.messages[0])
 
-    if data.get("gender") not in Gender.values:
+    # Gender and birth date come from the ID number; while it is missing or wrong, its own error
+    # already blocks saving, so no second "please fill in" error for fields derived from it.
+    if data.get("gender") not in GENDERS:
         if info is not None and not data.get("gender"):
             data["gender"] = info.gender
-        else:
+        elif info is not None or data.get("gender"):
             err("gender", "请选择性别。")
     elif info is not None and data["gender"] != info.gender:
         err("gender", "性别与公民身份号码第17位不一致，请核对。")
@@ -93,8 +102,6 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
             data["birth_date"] = info.birth_date
         elif data["birth_date"] != info.birth_date:
             err("birth_date", "出生日期与公民身份号码不一致，请核对。")
-    elif data.get("birth_date") is None:
-        err("birth_date", "请填写出生日期。")
 
     try:
         data["phone"] = normalize_phone(data.get("phone") or "")
@@ -103,22 +110,22 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
 
     ethnicity = (data.get("ethnicity") or "汉族").strip()
     data["ethnicity"] = ethnicity
-    if ethnicity not in ETHNICITIES:
+    if ethnicity not in ETHNICITY_SET:
         err("ethnicity", f"民族“{ethnicity}”不在56个民族名称中。")
-    if data.get("education") and data["education"] not in Education.values:
+    if data.get("education") and data["education"] not in EDUCATIONS:
         err("education", "学历无效。")
     data["category"] = data.get("category") or Category.OTHER
-    if data["category"] not in Category.values:
+    if data["category"] not in CATEGORIES:
         err("category", "人员类别无效。")
     data["work_unit"] = (data.get("work_unit") or "").strip()
 
     standing = data.get("standing")
-    if standing not in Standing.values:
+    if standing not in STANDING_INDEX:
         err("standing", "请选择发展阶段（政治面貌）。")
         return errors
     level = STANDING_INDEX[standing]
     previous: tuple[str, dt.date] | None = None
-    labels = {f: str(Person._meta.get_field(f).verbose_name) for f, _ in MILESTONES}
+    labels = MILESTONE_LABELS
     for field, needed_by in MILESTONES:
         value = data.get(field)
         required = STANDING_INDEX[needed_by] <= level
@@ -269,7 +276,9 @@ class BulkRowError(ValidationError):
 
 
 @transaction.atomic
-def people_bulk_create(*, actor, rows: Iterable[dict[str, Any]], batch_size: int = 2000) -> int:
+def people_bulk_create(
+    *, actor, rows: Iterable[dict[str, Any]], message: str = "批量建档", batch_size: int = 5000
+) -> int:
     """Create many files at once, all or nothing, with the same checks as person_create.
 
     Used by the demo loader and imports. Each row carries an `org` (an Org instance).
@@ -309,18 +318,20 @@ def people_bulk_create(*, actor, rows: Iterable[dict[str, Any]], batch_size: int
         row_errors.append((seen[id_number], "公民身份号码", "该公民身份号码已有人员档案，不能重复建档。"))
     if row_errors:
         raise BulkRowError(sorted(row_errors))
-    created = 0
-    for start in range(0, len(people), batch_size):
-        batch = Person.objects.bulk_create(people[start : start + batch_size])
-        created += len(batch)
-    # bulk_create returns primary keys on both SQLite and PostgreSQL.
+    request_id = current_request_id.get()
+    created = insert_rows(Person, people, batch_size=batch_size)
+    # One creation record per person (the full snapshot is the row itself at this point).
+    ids: dict[str, int] = {}
+    numbers = [p.id_number for p in people]
+    for start in range(0, len(numbers), 900):
+        ids.update(Person.objects.filter(id_number__in=numbers[start : start + 900]).values_list("id_number", "id"))
     actor_name = (actor.get_full_name() or actor.username) if actor is not None else "系统"
     records = [
         ChangeRecord(
             actor=actor, actor_name=actor_name, action=ChangeAction.CREATE, object_type="people.person",
-            object_id=p.pk, object_repr=p.name, after=snapshot(p, PERSON_FIELDS), message="批量建档",
+            object_id=ids[p.id_number], object_repr=p.name, request_id=request_id, message=message,
         )
         for p in people
     ]  # fmt: skip
-    ChangeRecord.objects.bulk_create(records, batch_size=batch_size)
+    insert_rows(ChangeRecord, records, batch_size=batch_size)
     return created
