@@ -1,15 +1,15 @@
 """Shared test fixtures: a small jurisdiction and named personas.
 
-    市委 CITY (党委, 审批)
-    ├── 甲县委 CTY-A (党委, 审批)             viewer 只读查看
-    │   └── 东城镇党委 TOWN-A1 (党委, 审批)   organizer 党委组织员
-    │       ├── 第一党支部 BR-A1-1            secretary 支部书记
-    │       │   └── 第一党小组 GRP-A1-1-1
-    │       └── 第二党支部 BR-A1-2
-    └── 乙县委 CTY-B (党委, 审批)
-        └── 乙县医院党总支 GB-B-1 (党总支)
-            └── 乙县医院第一党支部 BR-B-1
-    admin 组织部管理员 on CITY; outsider has no role; root is a superuser.
+市委 CITY (党委, 审批)
+├── 甲县委 CTY-A (党委, 审批)             viewer 只读查看
+│   └── 东城镇党委 TOWN-A1 (党委, 审批)   organizer 党委组织员
+│       ├── 第一党支部 BR-A1-1            secretary 支部书记
+│       │   └── 第一党小组 GRP-A1-1-1
+│       └── 第二党支部 BR-A1-2
+└── 乙县委 CTY-B (党委, 审批)
+    └── 乙县医院党总支 GB-B-1 (党总支)
+        └── 乙县医院第一党支部 BR-B-1
+admin 组织部管理员 on CITY; outsider has no role; root is a superuser.
 """
 
 from __future__ import annotations
@@ -116,7 +116,9 @@ def world(db) -> World:
         branch_a1_2=branch_a1_2, county_b=county_b, general_branch_b=general_b, branch_b_1=branch_b_1,
         root=root, **users,
     )  # fmt: skip
-    w.people["in_branch"] = make_person(branch_a1_1, name="曾小芳", gender="F", birth_date=dt.date(1992, 2, 29))
+    w.people["in_branch"] = make_person(
+        branch_a1_1, name="曾小芳", gender="F", birth_date=dt.date(1992, 2, 29)
+    )
     w.people["applicant"] = make_person(branch_a1_1, name="单明", standing="applicant")
     w.people["other_branch"] = make_person(branch_a1_2, name="欧阳修远")
     w.people["county_b"] = make_person(branch_b_1, name="李小艳", gender="F", category="medical")

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -212,10 +212,12 @@ def list_people(request, filters: Query[PeopleFilter]):
     if filters.q:
         return search_people(request.user, filters.q, limit=200)
     org = scope.get_org_for_user(request.user, filters.org) if filters.org else None
+    # people_list() loads only the columns the HTML table shows; PersonOut needs every field, so the
+    # deferral is cleared here (otherwise each deferred field costs one query per person).
     return people_list(
         request.user, org, direct_only=filters.direct, standing=filters.standing, category=filters.category,
         include_reduced=filters.include_reduced,
-    )  # fmt: skip
+    ).defer(None)  # fmt: skip
 
 
 @api.get("/people/{person_id}", response={200: PersonOut, 404: Error}, tags=["人员档案"], summary="人员档案")
@@ -237,7 +239,7 @@ def create_person(request, payload: PersonIn):
     data = payload.dict()
     org = _org_by_code(request.user, data.pop("org_code"))
     person = people_services.person_create(actor=request.user, org=org, **data)
-    return 201, scope.get_person_for_user(request.user, person.pk)
+    return Status(201, scope.get_person_for_user(request.user, person.pk))
 
 
 @api.patch(

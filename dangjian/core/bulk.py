@@ -14,7 +14,13 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-PLAIN_FIELDS = (models.CharField, models.TextField, models.BooleanField, models.IntegerField, models.ForeignKey)
+PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.ForeignKey,
+)
 
 
 def _converter(field: models.Field, now) -> Callable[[models.Model], Any]:

@@ -51,17 +51,133 @@ COUNTIES = [
     ("广安区", "511602"), ("前锋区", "511603"), ("华蓥市", "511681"),
     ("岳池县", "511621"), ("武胜县", "511622"), ("邻水县", "511623"),
 ]  # fmt: skip
-TOWN_WORDS = (
-    "协兴 花桥 龙台 井河 悦来 浓溪 大安 石笋 兴平 观塘 穿石 白市 大龙 东岳 彭家 虎城 官盛 代市 观阁 "
-    "桂兴 护安 石永 鼎屏 九龙 坪滩 罗渡 顾县 酉溪 天平 苟角 乐善 赛马 中和 高石 清平 万隆 礼安 飞龙 "
-    "三溪 沿口 烈面 街子 猛山 华封 宝箴 禄市 金牛 永兴 柑子 复盛 合流 太平 石滓 甘棠 八耳 丰禾 袁市"
-).split()
-VILLAGE_WORDS = (
-    "青龙 白鹤 黄桷 桂花 石板 新华 红岩 长乐 金鸡 凤凰 大田 双河 三合 团结 和平 光明 胜利 五一 "
-    "永安 马鞍 狮子 龙泉 柏林 竹林 梨树 杨柳 观音 高峰 清水 碑坝 堰塘 太和 新民 同心 兴隆 复兴 "
-    "保安 瓦店 鹿鸣 松林 楠木 新桥 石门 仁和 龙凤 天池 玉屏 望江 合兴 万寿"
-).split()
-STREETS = "北辰 广福 浓洄 中桥 奎阁 万盛 枣山 官盛 协兴 新桥 古桥 九龙 鼎屏 城北".split()
+TOWN_WORDS = [
+    "协兴",
+    "花桥",
+    "龙台",
+    "井河",
+    "悦来",
+    "浓溪",
+    "大安",
+    "石笋",
+    "兴平",
+    "观塘",
+    "穿石",
+    "白市",
+    "大龙",
+    "东岳",
+    "彭家",
+    "虎城",
+    "官盛",
+    "代市",
+    "观阁",
+    "桂兴",
+    "护安",
+    "石永",
+    "鼎屏",
+    "九龙",
+    "坪滩",
+    "罗渡",
+    "顾县",
+    "酉溪",
+    "天平",
+    "苟角",
+    "乐善",
+    "赛马",
+    "中和",
+    "高石",
+    "清平",
+    "万隆",
+    "礼安",
+    "飞龙",
+    "三溪",
+    "沿口",
+    "烈面",
+    "街子",
+    "猛山",
+    "华封",
+    "宝箴",
+    "禄市",
+    "金牛",
+    "永兴",
+    "柑子",
+    "复盛",
+    "合流",
+    "太平",
+    "石滓",
+    "甘棠",
+    "八耳",
+    "丰禾",
+    "袁市",
+]
+VILLAGE_WORDS = [
+    "青龙",
+    "白鹤",
+    "黄桷",
+    "桂花",
+    "石板",
+    "新华",
+    "红岩",
+    "长乐",
+    "金鸡",
+    "凤凰",
+    "大田",
+    "双河",
+    "三合",
+    "团结",
+    "和平",
+    "光明",
+    "胜利",
+    "五一",
+    "永安",
+    "马鞍",
+    "狮子",
+    "龙泉",
+    "柏林",
+    "竹林",
+    "梨树",
+    "杨柳",
+    "观音",
+    "高峰",
+    "清水",
+    "碑坝",
+    "堰塘",
+    "太和",
+    "新民",
+    "同心",
+    "兴隆",
+    "复兴",
+    "保安",
+    "瓦店",
+    "鹿鸣",
+    "松林",
+    "楠木",
+    "新桥",
+    "石门",
+    "仁和",
+    "龙凤",
+    "天池",
+    "玉屏",
+    "望江",
+    "合兴",
+    "万寿",
+]
+STREETS = [
+    "北辰",
+    "广福",
+    "浓洄",
+    "中桥",
+    "奎阁",
+    "万盛",
+    "枣山",
+    "官盛",
+    "协兴",
+    "新桥",
+    "古桥",
+    "九龙",
+    "鼎屏",
+    "城北",
+]
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫"
@@ -204,7 +320,14 @@ def _unit_namer(rng: random.Random, county: str) -> Callable[[str, dict], str]:
               "县市场监管局", "县应急管理局", "县交通运输局", "县民政局", "县司法局", "县税务局", "县自然资源局"]  # fmt: skip
     hospitals = ["县人民医院", "县中医医院", "县妇幼保健院", "县疾控中心", "乡镇卫生院", "社区卫生服务中心"]
     schools = ["县第一中学", "县第二中学", "县职业中学", "实验小学", "城关小学", "中心小学", "县幼儿园"]
-    firms = ["机械有限公司", "汽车部件有限公司", "食品有限公司", "物业管理有限公司", "建材有限公司", "电子科技有限公司"]
+    firms = [
+        "机械有限公司",
+        "汽车部件有限公司",
+        "食品有限公司",
+        "物业管理有限公司",
+        "建材有限公司",
+        "电子科技有限公司",
+    ]
 
     def name(unit: str, hub: dict) -> str:
         town = hub["name"].split("区")[-1].split("市")[-1].split("县")[-1]
@@ -290,7 +413,11 @@ def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[s
     if standing in (Standing.PROBATIONARY, Standing.FULL):
         age = max(age, rng.randint(25, 30))  # admitted at 20 at the earliest, converted a year later
     born = ref - dt.timedelta(days=age * 365 + rng.randint(0, 364))
-    gender = "M" if rng.random() < (0.4 if branch.unit_type in (UnitType.HOSPITAL, UnitType.SCHOOL) else 0.7) else "F"
+    gender = (
+        "M"
+        if rng.random() < (0.4 if branch.unit_type in (UnitType.HOSPITAL, UnitType.SCHOOL) else 0.7)
+        else "F"
+    )
     while True:
         number = make_id_number(region, born, rng.randint(0, 499), gender)
         if number not in used_ids:
@@ -307,18 +434,29 @@ def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[s
     elif standing == Standing.CANDIDATE:
         candidate = ref - _days(rng, 10, 200)
         activist = candidate - _days(rng, 366, 500)
-        dates |= {"applied_on": activist - _days(rng, 31, 120), "activist_on": activist, "candidate_on": candidate}
+        dates |= {
+            "applied_on": activist - _days(rng, 31, 120),
+            "activist_on": activist,
+            "candidate_on": candidate,
+        }
     else:
         if standing == Standing.PROBATIONARY:
             admitted = ref - _days(rng, 5, 360)
         else:
             earliest = adult + dt.timedelta(days=900)
             span = max(1, (ref - dt.timedelta(days=400) - earliest).days)
-            admitted = min(ref - dt.timedelta(days=400), earliest + dt.timedelta(days=int(span * rng.random() ** 0.7)))
+            admitted = min(
+                ref - dt.timedelta(days=400), earliest + dt.timedelta(days=int(span * rng.random() ** 0.7))
+            )
         candidate = admitted - _days(rng, 90, 240)
         activist = candidate - _days(rng, 366, 480)
         applied = max(adult, activist - _days(rng, 31, 200))
-        dates |= {"applied_on": applied, "activist_on": activist, "candidate_on": candidate, "admitted_on": admitted}
+        dates |= {
+            "applied_on": applied,
+            "activist_on": activist,
+            "candidate_on": candidate,
+            "admitted_on": admitted,
+        }
         if standing == Standing.FULL:
             dates["converted_on"] = _birthday(admitted, 1)
     age_now = age
@@ -335,7 +473,9 @@ def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[s
         "ethnicity": rng.choice(MINORITIES) if rng.random() < 0.02 else "汉族",
         "birth_date": born,
         "id_number": number,
-        "phone": rng.choice(MOBILE_PREFIXES) + f"{rng.randint(0, 99999999):08d}" if rng.random() < 0.92 else "",
+        "phone": rng.choice(MOBILE_PREFIXES) + f"{rng.randint(0, 99999999):08d}"
+        if rng.random() < 0.92
+        else "",
         "education": education,
         "category": category,
         "work_unit": branch.name.removesuffix("党支部"),
@@ -349,7 +489,9 @@ def database_is_empty() -> bool:
     return not Org.objects.exists() and not Person.objects.exists()
 
 
-def load_demo(scale_name: str, *, seed: int = 2020, log: Callable[[str], None] = lambda _m: None) -> DemoResult:
+def load_demo(
+    scale_name: str, *, seed: int = 2020, log: Callable[[str], None] = lambda _m: None
+) -> DemoResult:
     scale = SCALES[scale_name]
     rng = random.Random(f"{seed}-{scale_name}")
     with transaction.atomic():
@@ -362,21 +504,35 @@ def load_demo(scale_name: str, *, seed: int = 2020, log: Callable[[str], None] =
         rows = person_rows(branches, scale, rng)
         people = people_bulk_create(actor=None, rows=rows)
         log(f"已建立 {people} 份人员档案；办理少量减少（转出、死亡）……")
-        reduce_ids = list(Person.objects.filter(standing=Standing.FULL).order_by("id").values_list("id", flat=True))
+        reduce_ids = list(
+            Person.objects.filter(standing=Standing.FULL).order_by("id").values_list("id", flat=True)
+        )
         for person_id in rng.sample(reduce_ids, k=max(2, len(reduce_ids) // 400)):
             person = Person.objects.select_related("org").get(pk=person_id)
             kind = rng.choice((Reduction.TRANSFERRED_OUT, Reduction.TRANSFERRED_OUT, Reduction.DECEASED))
             note = "组织关系转往外省" if kind == Reduction.TRANSFERRED_OUT else "因病去世"
-            person_reduce(actor=None, person=person, reduction=kind, reduced_on=REFERENCE_DATE - _days(rng, 1, 300), note=note)
+            person_reduce(
+                actor=None,
+                person=person,
+                reduction=kind,
+                reduced_on=REFERENCE_DATE - _days(rng, 1, 300),
+                note=note,
+            )
         logins = _demo_users(root)
     return DemoResult(orgs=org_count, people=people, logins=logins)
 
 
 def _demo_users(root: Org) -> list[tuple[str, str, str]]:
     county = Org.objects.filter(depth=2).order_by("path").first()
-    town = Org.objects.filter(depth=3, has_approval_authority=True, kind=OrgKind.COMMITTEE).order_by("path").first()
+    town = (
+        Org.objects.filter(depth=3, has_approval_authority=True, kind=OrgKind.COMMITTEE)
+        .order_by("path")
+        .first()
+    )
     branch = (
-        Org.objects.filter(path__startswith=town.path, kind=OrgKind.BRANCH).order_by("path").first() if town else None
+        Org.objects.filter(path__startswith=town.path, kind=OrgKind.BRANCH).order_by("path").first()
+        if town
+        else None
     )
     logins = []
     superuser = user_create(actor=None, username="root", password=DEMO_PASSWORD, display_name="系统管理员")

@@ -8,7 +8,6 @@ from functools import lru_cache
 import phonenumbers
 from django.core.exceptions import ValidationError
 
-
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 

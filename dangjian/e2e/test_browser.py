@@ -44,7 +44,6 @@ def test_login_wrong_password_then_home(page: Page, e2e_world, shot):
     expect(page.locator('.stat[data-standing="full"]')).to_have_text("1")
     expect(page.locator('.stat[data-standing="applicant"]')).to_have_text("1")
     expect(page.locator(".stat-label").first).to_have_text("入党申请人")
-    shot("01b-home")
 
 
 def test_branch_secretary_sees_only_their_branch(page: Page, e2e_world, login, shot):

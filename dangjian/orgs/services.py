@@ -28,7 +28,16 @@ ORG_FIELDS = (
     "dissolved_on", "dissolved_reason",
 )  # fmt: skip
 EDITABLE_FIELDS = frozenset(
-    {"code", "name", "short_name", "kind", "unit_type", "has_approval_authority", "is_local_committee", "founded_on"}
+    {
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "unit_type",
+        "has_approval_authority",
+        "is_local_committee",
+        "founded_on",
+    }
 )
 
 
@@ -202,8 +211,11 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     )
     if errors:
         raise ValidationError(errors)
+    moved_totals = _subtree_totals(org)
+    _shift_counts(moved_totals, org.path, sign=-1)
     Org.objects.move(org, new_parent, "sorted-child" if Org.node_order_by else "last-child")
     org.refresh_from_db()
+    _shift_counts(moved_totals, org.path, sign=+1)
     if actor is not None and not scope.can(actor, Action.CHANGE_ORG, org):
         raise PermissionDenied("移动后该组织不在您的管理范围内，操作已撤销。")
     record_change(
@@ -214,6 +226,27 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
         after={"上级党组织": str(new_parent)},
     )
     return org
+
+
+def _subtree_totals(org: Org) -> list[tuple[str, str, int]]:
+    from dangjian.people.models import SubtreeCount
+
+    return list(SubtreeCount.objects.filter(org=org, n__gt=0).values_list("standing", "category", "n"))
+
+
+def _shift_counts(totals: list[tuple[str, str, int]], path: str, *, sign: int) -> None:
+    """Add (or remove) a moved subtree's people to the counts of its ancestors above it."""
+    from collections import Counter
+
+    from dangjian.people import counts
+
+    ancestors = [p for p in counts.ancestor_paths(path) if p != path]
+    ids = dict(Org.objects.filter(path__in=ancestors).values_list("path", "id"))
+    deltas: Counter = Counter()
+    for standing, category, n in totals:
+        for p in ancestors:
+            deltas[(ids[p], standing, category)] += sign * n
+    counts.apply(deltas)
 
 
 def _active_people_count(org: Org) -> int:

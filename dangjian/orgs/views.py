@@ -15,7 +15,7 @@ from dangjian.orgs import services
 from dangjian.orgs.forms import OrgDissolveForm, OrgForm, OrgMoveForm
 from dangjian.orgs.selectors import ancestors_in_scope, children_of, suborg_counts, suggest_orgs
 from dangjian.people.models import Category, Standing
-from dangjian.people.selectors import category_counts, people_list, standing_counts
+from dangjian.people.selectors import LIST_FIELDS, active_count, category_counts, people_list, standing_counts
 
 MEMBERS_PER_PAGE = 50
 
@@ -41,8 +41,12 @@ def _members_context(request, org):
     qs = people_list(
         request.user, org, direct_only=direct_only, standing=standing, category=category,
         include_reduced=include_reduced,
-    )  # fmt: skip
-    page = Paginator(qs, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    ).only(*LIST_FIELDS)  # fmt: skip
+    paginator = Paginator(qs, MEMBERS_PER_PAGE)
+    if not direct_only and not include_reduced:
+        # The total comes from the pre-aggregated counts: no COUNT over the whole subtree.
+        paginator.count = active_count(request.user, org, standing=standing, category=category)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return {

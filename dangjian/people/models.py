@@ -180,3 +180,27 @@ class Person(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+
+class SubtreeCount(models.Model):
+    """Active people in an org's whole subtree, by standing and category.
+
+    Pre-aggregated so that the counts of any org (up to the whole city) are one indexed read.
+    Kept current by the people and org services (see people/counts.py); `dangjian counts
+    rebuild` recomputes it from the base table, and the tests compare the two.
+    """
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    standing = models.CharField(max_length=16, choices=Standing.choices)
+    category = models.CharField(max_length=24, choices=Category.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "人数汇总"
+        verbose_name_plural = "人数汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "standing", "category"], name="subtree_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.standing} {self.category}: {self.n}"

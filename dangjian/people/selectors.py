@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.orgs.models import Org, subtree_q
-from dangjian.people.models import Category, Person, Standing
+from dangjian.people.models import Category, Person, Standing, SubtreeCount
 
 ID_LIKE = re.compile(r"^[0-9]{6,17}[0-9Xx]?$")
 ASCII_LETTERS = re.compile(r"^[A-Za-z ]+$")
+
+
+LIST_FIELDS = (
+    "id", "name", "gender", "birth_date", "id_number", "phone", "category", "standing", "reduction", "org_id",
+    "org__id", "org__name", "org__path", "org__depth",
+)  # fmt: skip
 
 
 def people_in(
@@ -38,14 +44,33 @@ def people_list(
     return qs.select_related("org").order_by("name_sort_key", "id")
 
 
+def _count_rows(user, org: Org | None) -> QuerySet[SubtreeCount]:
+    """Pre-aggregated rows for `org` (must be in scope), or for the user's scope roots."""
+    if org is not None:
+        if not scope.can(user, Action.VIEW, org):
+            return SubtreeCount.objects.none()
+        return SubtreeCount.objects.filter(org=org)
+    return SubtreeCount.objects.filter(org__in=scope.scope_roots(user))
+
+
 def standing_counts(user, org: Org | None = None) -> list[tuple[str, str, int]]:
-    rows = dict(people_in(user, org).order_by().values_list("standing").annotate(n=Count("id")))
-    return [(s.value, s.label, rows.get(s.value, 0)) for s in Standing]
+    rows = dict(_count_rows(user, org).order_by().values_list("standing").annotate(t=Sum("n")))
+    return [(s.value, s.label, rows.get(s.value) or 0) for s in Standing]
 
 
 def category_counts(user, org: Org | None = None) -> list[tuple[str, str, int]]:
-    rows = dict(people_in(user, org).order_by().values_list("category").annotate(n=Count("id")))
+    rows = dict(_count_rows(user, org).order_by().values_list("category").annotate(t=Sum("n")))
     return [(c.value, c.label, rows[c.value]) for c in Category if rows.get(c.value)]
+
+
+def active_count(user, org: Org, *, standing: str = "", category: str = "") -> int:
+    """Active people in `org`'s subtree (optionally one standing/category), from the counts."""
+    qs = _count_rows(user, org)
+    if standing:
+        qs = qs.filter(standing=standing)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.aggregate(t=Sum("n"))["t"] or 0
 
 
 def search_people(user, query: str, limit: int = 50) -> QuerySet[Person]:

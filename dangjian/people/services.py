@@ -20,6 +20,7 @@ from dangjian.core.idnumber import parse_id_number
 from dangjian.core.phone import normalize_phone
 from dangjian.core.pinyin import name_initials, name_sort_key
 from dangjian.orgs.models import Org
+from dangjian.people import counts
 from dangjian.people.models import (
     ETHNICITIES,
     Category,
@@ -186,6 +187,7 @@ def person_create(*, actor, org: Org, **fields) -> Person:
         raise ValidationError(errors)
     person = _new_person(data)
     person.save()
+    counts.apply(counts.deltas_for([counts.person_entry(person, +1)]))
     record_change(actor=actor, action=ChangeAction.CREATE, obj=person, after=snapshot(person, PERSON_FIELDS))
     return person
 
@@ -215,10 +217,14 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         errors.setdefault("id_number", []).append("该公民身份号码已有人员档案，不能重复建档。")
     if errors:
         raise ValidationError(errors)
+    old_entry = counts.person_entry(person, -1)
     for key in EDITABLE_FIELDS:
         setattr(person, key, data[key])
     _fill_keys(person)
     person.save()
+    new_entry = counts.person_entry(person, +1)
+    if new_entry[:3] != old_entry[:3]:
+        counts.apply(counts.deltas_for([old_entry, new_entry]))
     # Checked again after the write: the person must still be inside the actor's scope.
     if actor is not None and not scope.can(actor, Action.CHANGE_PERSON, new_org):
         raise PermissionDenied(f"您无权把人员转入“{new_org.name}”，该组织不在您的管理范围内，修改未保存。")
@@ -257,6 +263,7 @@ def person_reduce(*, actor, person: Person, reduction: str, reduced_on: dt.date,
     person.reduced_on = reduced_on
     person.reduction_note = note.strip()
     person.save(update_fields=["reduction", "reduced_on", "reduction_note", "updated_at"])
+    counts.apply(counts.deltas_for([counts.person_entry(person, -1)]))
     record_change(
         actor=actor,
         action=ChangeAction.REDUCE,
@@ -320,11 +327,14 @@ def people_bulk_create(
         raise BulkRowError(sorted(row_errors))
     request_id = current_request_id.get()
     created = insert_rows(Person, people, batch_size=batch_size)
+    counts.apply(counts.deltas_for(counts.person_entry(p, +1) for p in people))
     # One creation record per person (the full snapshot is the row itself at this point).
     ids: dict[str, int] = {}
     numbers = [p.id_number for p in people]
     for start in range(0, len(numbers), 900):
-        ids.update(Person.objects.filter(id_number__in=numbers[start : start + 900]).values_list("id_number", "id"))
+        ids.update(
+            Person.objects.filter(id_number__in=numbers[start : start + 900]).values_list("id_number", "id")
+        )
     actor_name = (actor.get_full_name() or actor.username) if actor is not None else "系统"
     records = [
         ChangeRecord(

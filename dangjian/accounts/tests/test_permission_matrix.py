@@ -174,6 +174,15 @@ def test_anonymous_is_sent_to_login(world, client):
     assert not wrong, "\n".join(wrong)
 
 
+def test_admin_site_refuses_staff_without_superuser(world, client_as):
+    """is_staff alone is not enough: the admin bypasses scope, so it is for superusers only."""
+    world.admin.is_staff = True
+    world.admin.save()
+    response = client_as(world.admin).get("/admin/people/person/")
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == "/admin/login/"
+
+
 def test_anonymous_admin_goes_to_admin_login(client, world):
     response = client.get("/admin/")
     assert response.status_code == 302

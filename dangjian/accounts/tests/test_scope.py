@@ -147,14 +147,16 @@ def forests(draw):
     size = draw(st.integers(min_value=1, max_value=8))
     # parents[i] is -1 for a root, otherwise an earlier node: always a valid forest.
     parents = [-1] + [draw(st.integers(min_value=-1, max_value=i - 1)) for i in range(1, size)]
-    people = [draw(st.integers(min_value=0, max_value=2)) for _ in range(size)]
+    people = [draw(st.integers(min_value=1, max_value=2)) for _ in range(size)]
     assignments = draw(
         st.lists(
             st.tuples(st.integers(min_value=0, max_value=size - 1), st.sampled_from(ROLES)),
+            min_size=1,
             max_size=4,
         )
     )
-    action = draw(st.sampled_from(ACTIONS))
+    # Mostly "view", which every role grants, so that several assignments overlap or sit apart.
+    action = draw(st.sampled_from([Action.VIEW, Action.VIEW, *ACTIONS]))
     return parents, people, assignments, action
 
 

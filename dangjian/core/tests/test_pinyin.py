@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dangjian.conftest import make_person
 from dangjian.core.pinyin import (
     COMPOUND_SURNAMES,
     SURNAME_READINGS,
@@ -15,6 +16,7 @@ from dangjian.core.pinyin import (
     name_sort_key,
     name_syllables,
 )
+from dangjian.people.models import Person
 
 SURNAMES = [
     ("曾国藩", "zeng guo fan", "zgf"),
@@ -79,7 +81,18 @@ def test_tables_are_lowercase_ascii():
         assert all(re.fullmatch(r"[a-z]+", r) for r in readings)
 
 
-NAMES_IN_INPUT_ORDER = ["张伟", "曾小芳", "安然", "单明", "欧阳修远", "章伟", "区小华", "查良镛", "沈阳", "阿明"]
+NAMES_IN_INPUT_ORDER = [
+    "张伟",
+    "曾小芳",
+    "安然",
+    "单明",
+    "欧阳修远",
+    "章伟",
+    "区小华",
+    "查良镛",
+    "沈阳",
+    "阿明",
+]
 EXPECTED_ORDER = ["阿明", "安然", "区小华", "欧阳修远", "单明", "沈阳", "曾小芳", "查良镛", "张伟", "章伟"]
 
 
@@ -95,13 +108,12 @@ def test_ordering_by_sort_key_is_as_expected_and_stable():
 
 def test_ordering_in_the_database_matches(world):
     """People listed by the stored key come out in the same order on SQLite and PostgreSQL."""
-    from dangjian.conftest import make_person
-    from dangjian.people.models import Person
-
     created = [make_person(world.branch_a1_2, name=name).pk for name in NAMES_IN_INPUT_ORDER]
     listed = list(Person.objects.filter(pk__in=created).values_list("name", flat=True))
     assert listed == EXPECTED_ORDER
-    by_key = list(Person.objects.filter(pk__in=created).order_by("name_sort_key", "id").values_list("name", flat=True))
+    by_key = list(
+        Person.objects.filter(pk__in=created).order_by("name_sort_key", "id").values_list("name", flat=True)
+    )
     assert by_key == EXPECTED_ORDER
     stored = dict(Person.objects.filter(org=world.branch_a1_2).values_list("name", "name_sort_key"))
     assert all(stored[n] == name_sort_key(n) for n in NAMES_IN_INPUT_ORDER)
@@ -110,9 +122,7 @@ def test_ordering_in_the_database_matches(world):
 # Names as they are written: characters of GB 2312 (which pypinyin fully covers), 1 to 4 of them,
 # optionally starting with a surname from the tables.
 GB2312_HANZI = [
-    ch
-    for ch in (chr(cp) for cp in range(0x4E00, 0x9FA6))
-    if len(ch.encode("gb2312", errors="ignore")) == 2
+    ch for ch in (chr(cp) for cp in range(0x4E00, 0x9FA6)) if len(ch.encode("gb2312", errors="ignore")) == 2
 ]
 hanzi = st.sampled_from(GB2312_HANZI)
 surnames = st.sampled_from([*SURNAME_READINGS, *COMPOUND_SURNAMES, "王", "李", "张"])

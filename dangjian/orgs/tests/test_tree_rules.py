@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action, User
 from dangjian.audit.models import ChangeAction, ChangeRecord
-from dangjian.conftest import make_person
 from dangjian.orgs import services
 from dangjian.orgs.models import PATH_ALPHABET, Org, path_successor, subtree_q
 from dangjian.orgs.services import (
@@ -108,7 +107,12 @@ def test_party_group_has_no_children(world):
 
 @pytest.mark.parametrize(
     ("kind", "label"),
-    [("branch", "党支部"), ("committee", "党委"), ("general_branch", "党总支"), ("joint_branch", "联合党支部")],
+    [
+        ("branch", "党支部"),
+        ("committee", "党委"),
+        ("general_branch", "党总支"),
+        ("joint_branch", "联合党支部"),
+    ],
 )
 def test_branch_holds_only_party_groups(world, kind, label):
     before = tree_state()
@@ -203,7 +207,9 @@ def test_committee_with_approval_cannot_become_a_general_branch_keeping_it(world
         org_update(actor=world.admin, org=world.town_a1, kind="general_branch")
     assert "党总支不能具有审批权限：党总支只能审查，不能审批发展党员。" in messages(info.value)
     # Dropping the authority at the same time is fine: its children are all branches.
-    org = org_update(actor=world.admin, org=world.town_a1, kind="general_branch", has_approval_authority=False)
+    org = org_update(
+        actor=world.admin, org=world.town_a1, kind="general_branch", has_approval_authority=False
+    )
     assert (fresh(org).kind, fresh(org).has_approval_authority) == ("general_branch", False)
 
 
@@ -238,8 +244,12 @@ def test_moving_an_org_moves_its_subtree_and_people(world):
     assert fresh(world.town_a1).numchild == 1
     assert no_tree_problems()
     # People follow: they are now counted under 乙县委, no longer under 东城镇党委.
-    under_b = set(Person.objects.filter(subtree_q(fresh(world.county_b).path, "org__path")).values_list("pk", flat=True))
-    under_a = set(Person.objects.filter(subtree_q(fresh(world.town_a1).path, "org__path")).values_list("pk", flat=True))
+    under_b = set(
+        Person.objects.filter(subtree_q(fresh(world.county_b).path, "org__path")).values_list("pk", flat=True)
+    )
+    under_a = set(
+        Person.objects.filter(subtree_q(fresh(world.town_a1).path, "org__path")).values_list("pk", flat=True)
+    )
     assert moved_people <= under_b
     assert not moved_people & under_a
     # The secretary's role on the branch moves with it.
@@ -282,7 +292,9 @@ def test_moving_a_committee_moves_a_deep_subtree(world):
 def test_dissolve_refused_with_active_people(world):
     before = tree_state()
     with pytest.raises(ValidationError) as info:
-        org_dissolve(actor=world.admin, org=world.branch_a1_2, dissolved_on=dt.date(2024, 1, 1), reason="撤并")
+        org_dissolve(
+            actor=world.admin, org=world.branch_a1_2, dissolved_on=dt.date(2024, 1, 1), reason="撤并"
+        )
     assert messages(info.value) == ["该组织还有1名在册人员，请先转移组织关系。"]
     assert tree_state() == before
 
@@ -308,7 +320,9 @@ def test_dissolve_reports_every_problem(world):
 
 def test_dissolve_in_the_future_is_refused(world):
     with pytest.raises(ValidationError) as info:
-        org_dissolve(actor=world.admin, org=world.group_a1_1_1, dissolved_on=dt.date(2999, 1, 1), reason="撤并")
+        org_dissolve(
+            actor=world.admin, org=world.group_a1_1_1, dissolved_on=dt.date(2999, 1, 1), reason="撤并"
+        )
     assert messages(info.value) == ["撤销日期不能晚于今天。"]
 
 
@@ -318,7 +332,9 @@ def test_dissolve_works_after_people_left_and_keeps_the_row(world):
         actor=world.admin, person=person, reduction=Reduction.TRANSFERRED_OUT,
         reduced_on=dt.date(2024, 1, 1), note="转往成都市",
     )  # fmt: skip
-    org = org_dissolve(actor=world.admin, org=world.branch_a1_2, dissolved_on=dt.date(2024, 2, 1), reason=" 撤并 ")
+    org = org_dissolve(
+        actor=world.admin, org=world.branch_a1_2, dissolved_on=dt.date(2024, 2, 1), reason=" 撤并 "
+    )
     org = fresh(org)
     assert org.dissolved_on == dt.date(2024, 2, 1)
     assert org.dissolved_reason == "撤并"
@@ -380,7 +396,9 @@ def test_duplicate_code_refused_on_update_but_own_code_is_fine(world):
     assert fresh(world.branch_a1_2).name == "东城镇第二党支部（新）"
 
 
-@pytest.mark.parametrize(("code", "message"), [("", "请填写组织代码。"), ("A B", "组织代码只能包含字母、数字、“-”和“_”。")])
+@pytest.mark.parametrize(
+    ("code", "message"), [("", "请填写组织代码。"), ("A B", "组织代码只能包含字母、数字、“-”和“_”。")]
+)
 def test_code_format(world, code, message):
     with pytest.raises(ValidationError) as info:
         new_org(world, world.town_a1, code, "branch", name="新支部")
@@ -448,7 +466,9 @@ def test_branch_secretary_cannot_create_or_move_orgs(world):
     with pytest.raises(PermissionDenied):
         org_update(actor=world.secretary, org=world.branch_a1_1, name="改名")
     with pytest.raises(PermissionDenied):
-        org_dissolve(actor=world.secretary, org=world.group_a1_1_1, dissolved_on=dt.date(2024, 1, 1), reason="x")
+        org_dissolve(
+            actor=world.secretary, org=world.group_a1_1_1, dissolved_on=dt.date(2024, 1, 1), reason="x"
+        )
     with pytest.raises(PermissionDenied):
         org_delete(actor=world.secretary, org=world.group_a1_1_1)
     assert tree_state() == before
@@ -539,7 +559,9 @@ def test_bulk_create_builds_a_valid_tree(world):
     assert Org.objects.get_parent(Org.objects.get(code="BK-2-B-G")).code == "BK-2-B"
     assert Org.objects.filter(subtree_q(town.path)).count() == 1 + 3 + 7
     assert ChangeRecord.objects.count() == changes + 7
-    assert set(ChangeRecord.objects.filter(message="批量建立").values_list("actor", flat=True)) == {world.admin.pk}
+    assert set(ChangeRecord.objects.filter(message="批量建立").values_list("actor", flat=True)) == {
+        world.admin.pk
+    }
     # The tree keeps working with treebeard's own writes afterwards.
     late = new_org(world, town, "BK-3", "branch")
     assert Org.objects.get_parent(fresh(late)).pk == town.pk
@@ -557,7 +579,9 @@ def test_bulk_create_after_a_child_moved_away(world):
 def test_bulk_create_after_a_child_was_deleted(world):
     org_delete(actor=None, org=world.group_a1_1_1)
     created = org_tree_bulk_create(
-        actor=None, parent=world.branch_a1_1, nodes=[{"code": "G-NEW", "name": "新小组", "kind": "party_group"}]
+        actor=None,
+        parent=world.branch_a1_1,
+        nodes=[{"code": "G-NEW", "name": "新小组", "kind": "party_group"}],
     )
     assert created == 1
     assert no_tree_problems()
@@ -572,8 +596,14 @@ def test_bulk_create_roots(world):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda n: n[1]["children"][0]["children"][0].update(kind="branch"), "下属小组：党支部下只能设党小组，不能设党支部。"),
-        (lambda n: n[1]["children"][1].update(has_approval_authority=True), "下属总支：党总支不能具有审批权限：党总支只能审查，不能审批发展党员。"),
+        (
+            lambda n: n[1]["children"][0]["children"][0].update(kind="branch"),
+            "下属小组：党支部下只能设党小组，不能设党支部。",
+        ),
+        (
+            lambda n: n[1]["children"][1].update(has_approval_authority=True),
+            "下属总支：党总支不能具有审批权限：党总支只能审查，不能审批发展党员。",
+        ),
         (lambda n: n[0]["children"][1].update(code="BK-1-G1"), "二组：组织代码“BK-1-G1”重复。"),
         (lambda n: n[0]["children"][1].update(code="GRP-A1-1-1"), "组织代码“GRP-A1-1-1”已被使用。"),
     ],
@@ -604,7 +634,12 @@ def test_bulk_create_checks_scope(world):
 paths = st.text(alphabet=PATH_ALPHABET, min_size=1, max_size=12)
 
 
-@given(prefix=paths, other=paths, cut=st.integers(min_value=0, max_value=12), tail=st.text(alphabet=PATH_ALPHABET, max_size=8))
+@given(
+    prefix=paths,
+    other=paths,
+    cut=st.integers(min_value=0, max_value=12),
+    tail=st.text(alphabet=PATH_ALPHABET, max_size=8),
+)
 def test_subtree_range_is_exactly_the_prefix(prefix, other, cut, tail):
     successor = path_successor(prefix)
     assert successor > prefix

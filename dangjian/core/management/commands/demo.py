@@ -23,7 +23,9 @@ class Command(BaseCommand):
         result = load_demo(scale, seed=seed, log=self.stdout.write)
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            self.style.SUCCESS(f"演示数据已载入：{result.orgs} 个党组织，{result.people} 份人员档案，用时 {elapsed:.1f} 秒。")
+            self.style.SUCCESS(
+                f"演示数据已载入：{result.orgs} 个党组织，{result.people} 份人员档案，用时 {elapsed:.1f} 秒。"
+            )
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, scope_name in result.logins:

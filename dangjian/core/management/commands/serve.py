@@ -13,7 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, **options):
         self.stdout.write(self.style.SUCCESS(f"党建 已启动：http://{addrport}/"))
-        demo = [u for u in ("root", "zzb_admin", "organizer", "secretary", "viewer") if User.objects.filter(username=u).exists()]
+        demo = [
+            u
+            for u in ("root", "zzb_admin", "organizer", "secretary", "viewer")
+            if User.objects.filter(username=u).exists()
+        ]
         if demo:
             self.stdout.write(f"演示账号（密码 {DEMO_PASSWORD}）：")
             for username in demo:

@@ -1,0 +1,96 @@
+"""Load the demo jurisdiction and time the hot pages, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "dangjian_bench"
+
+
+def env_for(db: str) -> dict[str, str]:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="dangjian.settings", DEBUG="false", SECRET_KEY="bench-only")
+    env.pop("DATABASE_URL", None)
+    if db == "sqlite":
+        env["DANGJIAN_VAR_DIR"] = "/tmp/dangjian-bench-sqlite"
+    else:
+        env["DANGJIAN_VAR_DIR"] = "/tmp/dangjian-bench-pg"
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+    return env
+
+
+def postgres_available() -> bool:
+    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"], check=False).returncode == 0
+
+
+def reset_database(db: str, env: dict[str, str]) -> None:
+    if db == "sqlite":
+        var = Path(env["DANGJIAN_VAR_DIR"])
+        var.mkdir(parents=True, exist_ok=True)
+        for f in var.glob("dangjian.sqlite3*"):
+            f.unlink()
+    else:
+        for sql in (f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {PG_BENCH_DB}"):
+            subprocess.run(["psql", PG_ADMIN_URL, "-q", "-c", sql], check=True)
+
+
+def load(db: str, scale: str) -> float:
+    env = env_for(db)
+    reset_database(db, env)
+    subprocess.run([BIN / "dangjian", "migrate", "--noinput", "-v0"], env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [BIN / "dangjian", "demo", "--scale", scale], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    return time.perf_counter() - started
+
+
+def pages(db: str, repeat: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pages.py"), "--repeat", str(repeat)],
+        env=env_for(db), check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--scale", default="city")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if "postgres" in dbs and not postgres_available():
+        print("PostgreSQL 不可用，只测 SQLite。")
+        dbs.remove("postgres")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    report: dict[str, dict] = {}
+    for db in dbs:
+        entry: dict = {}
+        if not args.skip_load:
+            entry["demo_load_seconds"] = round(load(db, args.scale), 1)
+            print(f"[{db}] demo --scale {args.scale}: {entry['demo_load_seconds']} s", flush=True)
+        entry["pages_ms"] = pages(db, args.repeat)
+        for name, stats in entry["pages_ms"].items():
+            print(
+                f"[{db}] {name}: median {stats['median']} ms (p90 {stats['p90']} ms, n={stats['n']})",
+                flush=True,
+            )
+        report[db] = entry
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
