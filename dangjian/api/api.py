@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
@@ -65,6 +65,14 @@ def schema_invalid(request, exc):
         field = str(item.get("loc", ["__all__"])[-1])
         errors.setdefault(field, []).append(f"字段格式不正确：{item.get('msg', '')}")
     return api.create_response(request, {"detail": "请求数据格式不正确。", "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    detail = (
+        "CSRF 校验失败，请刷新页面后重试。" if exc.status_code == 403 and "CSRF" in str(exc) else str(exc)
+    )
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
@@ -212,12 +220,10 @@ def list_people(request, filters: Query[PeopleFilter]):
     if filters.q:
         return search_people(request.user, filters.q, limit=200)
     org = scope.get_org_for_user(request.user, filters.org) if filters.org else None
-    # people_list() loads only the columns the HTML table shows; PersonOut needs every field, so the
-    # deferral is cleared here (otherwise each deferred field costs one query per person).
     return people_list(
         request.user, org, direct_only=filters.direct, standing=filters.standing, category=filters.category,
         include_reduced=filters.include_reduced,
-    ).defer(None)  # fmt: skip
+    )  # fmt: skip
 
 
 @api.get("/people/{person_id}", response={200: PersonOut, 404: Error}, tags=["人员档案"], summary="人员档案")

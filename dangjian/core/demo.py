@@ -389,10 +389,10 @@ def person_rows(branches: list[Org], scale: Scale, rng: random.Random) -> list[d
         region = regions[int(branch.path[4:8], 36) - 1] if branch.depth > 1 else regions[0]
         pairs = UNIT_CATEGORIES.get(branch.unit_type, UNIT_CATEGORIES[UnitType.OTHER])
         development = rng.choice((0, 0, 1, 1, 2, 3))
-        plan = [Standing.FULL] * size
-        for i in range(max(0, size // 50)):
-            plan[i] = Standing.PROBATIONARY
-        plan += [rng.choice((Standing.APPLICANT, Standing.APPLICANT, Standing.ACTIVIST, Standing.CANDIDATE))
+        # About 2.5% of members are in their probation year; people in development are, as in the
+        # seed statistics, mostly applicants and activists, fewer candidates.
+        plan = [Standing.PROBATIONARY if rng.random() < 0.025 else Standing.FULL for _ in range(size)]
+        plan += [_weighted(rng, [(Standing.APPLICANT, 45), (Standing.ACTIVIST, 40), (Standing.CANDIDATE, 15)])
                  for _ in range(development)]  # fmt: skip
         for standing in plan:
             rows.append(_person(rng, branch, standing, region, pairs, used_ids))

@@ -150,6 +150,7 @@ class Person(models.Model):
     reduction_note = models.CharField("减少说明", max_length=300, blank=True)
     name_sort_key = models.CharField("姓名拼音", max_length=160, db_index=True, editable=False)
     name_initials = models.CharField("姓名首字母", max_length=40, db_index=True, editable=False)
+    name_pinyin = models.CharField("姓名全拼", max_length=160, db_index=True, editable=False, default="")
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -149,6 +149,11 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
     return errors
 
 
+def _fresh_org(org: Org | None) -> Org | None:
+    """The caller's Org instance may be stale (its path changes when a subtree moves): reload it."""
+    return Org.objects.get(pk=org.pk) if org is not None else None
+
+
 def _check_org(org: Org | None) -> list[str]:
     if org is None:
         return ["请选择所在党组织。"]
@@ -162,6 +167,7 @@ def _check_org(org: Org | None) -> list[str]:
 def _fill_keys(person: Person) -> None:
     person.name_sort_key = name_sort_key(person.name)
     person.name_initials = name_initials(person.name)
+    person.name_pinyin = person.name_sort_key.replace(" ", "")
 
 
 def _new_person(data: dict[str, Any]) -> Person:
@@ -175,6 +181,7 @@ def person_create(*, actor, org: Org, **fields) -> Person:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}。")
+    org = _fresh_org(org)
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, org, "您无权在该党组织建立人员档案。")
     data = dict(fields, org=org)
@@ -206,6 +213,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     originals = {key: getattr(person, key) for key in SENSITIVE_FIELDS & set(PERSON_FIELDS)}
     data = {f: getattr(person, f) for f in EDITABLE_FIELDS}
     data.update(changes)
+    data["org"] = _fresh_org(data["org"])
     errors = clean_person_fields(data)
     new_org: Org = data["org"]
     if new_org.pk != person.org_id and (org_errors := _check_org(new_org)):
@@ -294,9 +302,12 @@ def people_bulk_create(
     row_errors: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     allowed_paths: dict[int, bool] = {}
+    rows = list(rows)
+    fresh = Org.objects.in_bulk({row["org"].pk for row in rows if row.get("org") is not None})
     for number, row in enumerate(rows, start=1):
         data = dict(row)
-        org = data.get("org")
+        org = fresh.get(data["org"].pk) if data.get("org") is not None else None
+        data["org"] = org
         errors = clean_person_fields(data)
         if org_errors := _check_org(org):
             errors.setdefault("org", []).extend(org_errors)

@@ -10,6 +10,7 @@ from django.db import migrations
 STATEMENTS = [
     'ALTER TABLE people_person ALTER COLUMN name_sort_key TYPE varchar(160) COLLATE "C"',
     'ALTER TABLE people_person ALTER COLUMN name_initials TYPE varchar(40) COLLATE "C"',
+    'ALTER TABLE people_person ALTER COLUMN name_pinyin TYPE varchar(160) COLLATE "C"',
     'ALTER TABLE orgs_org ALTER COLUMN path TYPE varchar(255) COLLATE "C"',
 ]
 
@@ -22,5 +23,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0002_subtree_count"), ("orgs", "0001_initial")]
+    dependencies = [("people", "0003_name_pinyin"), ("orgs", "0001_initial")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
