@@ -485,6 +485,14 @@ def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[s
     }
 
 
+def analyze_tables() -> None:
+    """Refresh the planner's statistics after a bulk load (both databases plan by them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def database_is_empty() -> bool:
     return not Org.objects.exists() and not Person.objects.exists()
 
@@ -519,6 +527,7 @@ def load_demo(
                 note=note,
             )
         logins = _demo_users(root)
+    analyze_tables()
     return DemoResult(orgs=org_count, people=people, logins=logins)
 
 

@@ -10,7 +10,9 @@ from dangjian.orgs.models import GRASSROOTS_KINDS, Org, OrgKind, subtree_q
 
 
 def children_of(user, org: Org, *, include_dissolved: bool = False) -> QuerySet[Org]:
-    qs = scope.orgs_for(user, Action.VIEW).filter(subtree_q(org.path), depth=org.depth + 1)
+    if not scope.can(user, Action.VIEW, org):
+        return Org.objects.none()
+    qs = Org.objects.filter(subtree_q(org.path), depth=org.depth + 1)
     if not include_dissolved:
         qs = qs.filter(dissolved_on__isnull=True)
     return qs.order_by("path")

@@ -24,9 +24,18 @@ LIST_FIELDS = (
 def people_in(
     user, org: Org | None = None, *, direct_only: bool = False, active: bool = True
 ) -> QuerySet[Person]:
-    qs = scope.people_for(user, Action.VIEW)
-    if org is not None:
-        qs = qs.filter(org=org) if direct_only else qs.filter(subtree_q(org.path, "org__path"))
+    if org is None:
+        qs = scope.people_for(user, Action.VIEW)
+    elif not scope.can(user, Action.VIEW, org):
+        return Person.objects.none()
+    else:
+        # A scope is closed under descendants: once `org` is visible, its whole subtree is, so
+        # the org's own range is the only filter (a second, redundant range misleads planners).
+        qs = (
+            Person.objects.filter(org=org)
+            if direct_only
+            else Person.objects.filter(subtree_q(org.path, "org__path"))
+        )
     if active:
         qs = qs.filter(reduction="")
     return qs
