@@ -330,7 +330,7 @@ def _unit_namer(rng: random.Random, county: str) -> Callable[[str, dict], str]:
     ]
 
     def name(unit: str, hub: dict) -> str:
-        town = hub["name"].split("区")[-1].split("市")[-1].split("县")[-1]
+        town = hub["name"].removeprefix(county)
         town = town.replace("街道党工委", "街道").replace("镇党委", "镇")
         if unit == UnitType.VILLAGE:
             base = f"{town}{rng.choice(VILLAGE_WORDS)}村"
