@@ -12,11 +12,13 @@ $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/dangjian compilecatalogs
 	touch $@
 
 install: $(BIN)/.installed
 
 run: install
+	$(BIN)/dangjian compilecatalogs
 	$(BIN)/dangjian migrate --noinput -v0
 	$(BIN)/dangjian demo --scale $(SCALE) --if-empty
 	$(BIN)/dangjian serve
@@ -28,6 +30,7 @@ lint: install
 	$(BIN)/dangjian check --fail-level WARNING
 
 test: lint
+	$(BIN)/dangjian compilecatalogs
 	DANGJIAN_FAST_HASHER=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: install

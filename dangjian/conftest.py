@@ -23,6 +23,7 @@ import pytest
 from dangjian.accounts.models import Role, User
 from dangjian.accounts.services import role_grant
 from dangjian.core.idnumber import make_id_number
+from dangjian.core.management.commands.compilecatalogs import compile_catalogs
 from dangjian.orgs.models import Org
 from dangjian.orgs.services import org_create
 from dangjian.people.models import Person
@@ -30,6 +31,12 @@ from dangjian.people.services import person_create
 
 PASSWORD = "demo-pass-123"
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs() -> None:
+    """The English catalog's .mo is generated, not committed: compile it before any test."""
+    compile_catalogs()
 
 
 def valid_id_number(birth: dt.date = dt.date(1990, 5, 17), gender: str = "M", region: str = "511602") -> str:

@@ -56,11 +56,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
     "dangjian.audit",
     "dangjian.orgs",
     "dangjian.people",
     "dangjian.accounts",
+    "dangjian.workcal",
+    "dangjian.meetings",
+    "dangjian.development",
     "dangjian.api",
 ]
 
@@ -130,6 +135,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "dangjian" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -152,6 +158,10 @@ if env_bool("DANGJIAN_FAST_HASHER", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background work goes through the Django Tasks API (django-tasks backport; `django.tasks` on
+# Django 6). The database backend needs no extra service: run `dangjian db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -5,31 +5,32 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    display_name = models.CharField("显示名称", max_length=60, blank=True)
+    display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def get_full_name(self) -> str:
         return self.display_name or super().get_full_name()
 
 
 class Role(models.TextChoices):
-    ORG_ADMIN = "org_admin", "组织部管理员"
-    COMMITTEE_ORGANIZER = "committee_organizer", "党委组织员"
-    BRANCH_SECRETARY = "branch_secretary", "支部书记"
-    VIEWER = "viewer", "只读查看"
+    ORG_ADMIN = "org_admin", _("组织部管理员")
+    COMMITTEE_ORGANIZER = "committee_organizer", _("党委组织员")
+    BRANCH_SECRETARY = "branch_secretary", _("支部书记")
+    VIEWER = "viewer", _("只读查看")
 
 
 class Action(models.TextChoices):
-    VIEW = "view", "查看"
-    CHANGE_PERSON = "change_person", "维护人员档案"
-    CHANGE_ORG = "change_org", "维护党组织"
-    VIEW_PERSONAL_DATA = "view_personal_data", "查看完整身份证号和电话"
+    VIEW = "view", _("查看")
+    CHANGE_PERSON = "change_person", _("维护人员档案")
+    CHANGE_ORG = "change_org", _("维护党组织")
+    VIEW_PERSONAL_DATA = "view_personal_data", _("查看完整身份证号和电话")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -45,14 +46,14 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 class RoleAssignment(models.Model):
     """A role held on an org and everything below it."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="roles")
-    org = models.ForeignKey("orgs.Org", verbose_name="党组织", on_delete=models.CASCADE, related_name="+")
-    role = models.CharField("角色", max_length=24, choices=Role.choices)
-    granted_at = models.DateTimeField("授权时间", auto_now_add=True)
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="roles")
+    org = models.ForeignKey("orgs.Org", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "角色授权"
-        verbose_name_plural = "角色授权"
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
         constraints = [models.UniqueConstraint(fields=["user", "org", "role"], name="unique_role_assignment")]
 
     def __str__(self) -> str:
@@ -62,16 +63,18 @@ class RoleAssignment(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the HTTP API. Only a SHA-256 digest of the token is stored."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("用途", max_length=60)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("用途"), max_length=60)
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField("前缀", max_length=8, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "API 令牌"
-        verbose_name_plural = "API 令牌"
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

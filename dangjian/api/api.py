@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -43,19 +44,19 @@ api = NinjaAPI(
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(
-        request, {"detail": str(exc) or "对象不存在或不在您的管理范围内。"}, status=404
+        request, {"detail": str(exc) or _("对象不存在或不在您的管理范围内。")}, status=404
     )
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "没有操作权限。"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("没有操作权限。")}, status=403)
 
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "数据校验未通过。", "errors": errors}, status=422)
+    return api.create_response(request, {"detail": _("数据校验未通过。"), "errors": errors}, status=422)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -63,21 +64,23 @@ def schema_invalid(request, exc):
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
         field = str(item.get("loc", ["__all__"])[-1])
-        errors.setdefault(field, []).append(f"字段格式不正确：{item.get('msg', '')}")
-    return api.create_response(request, {"detail": "请求数据格式不正确。", "errors": errors}, status=422)
+        errors.setdefault(field, []).append(
+            _("字段格式不正确：%(message)s") % {"message": item.get("msg", "")}
+        )
+    return api.create_response(request, {"detail": _("请求数据格式不正确。"), "errors": errors}, status=422)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     detail = (
-        "CSRF 校验失败，请刷新页面后重试。" if exc.status_code == 403 and "CSRF" in str(exc) else str(exc)
+        _("CSRF 校验失败，请刷新页面后重试。") if exc.status_code == 403 and "CSRF" in str(exc) else str(exc)
     )
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "未登录或令牌无效。"}, status=401)
+    return api.create_response(request, {"detail": _("未登录或令牌无效。")}, status=401)
 
 
 class Error(Schema):
@@ -234,7 +237,7 @@ def get_person(request, person_id: int):
 def _org_by_code(user, code: str):
     org = scope.orgs_for(user, Action.VIEW).filter(code=code.strip()).first()
     if org is None:
-        raise ValidationError({"org_code": ["找不到该组织代码，或该组织不在您的管理范围内。"]})
+        raise ValidationError({"org_code": [_("找不到该组织代码，或该组织不在您的管理范围内。")]})
     return org
 
 

@@ -7,14 +7,21 @@ import decimal
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_noop
 
 from dangjian.audit.middleware import current_request_id
 from dangjian.audit.models import ChangeAction, ChangeRecord
 
 SENSITIVE_FIELDS = frozenset({"id_number", "phone", "password"})
-SENSITIVE_MARK = "（已隐藏）"
-SENSITIVE_CHANGED = "（已修改，内容不记录）"
+# The change log is data: its keys and labels are stored in Chinese (the source language) whatever
+# the request's language, and translated when shown (the `translated` template filter).
+SENSITIVE_MARK = gettext_noop("（已隐藏）")
+SENSITIVE_CHANGED = gettext_noop("（已修改，内容不记录）")
+SYSTEM_ACTOR = gettext_noop("系统")
 
 
 def _plain(value: Any) -> Any:
@@ -22,13 +29,18 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
-    if isinstance(value, models.Model):
+    if isinstance(value, models.Model | Promise):
         return str(value)
     return value
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Serialise the named fields for the change log, hiding personal identifiers."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _snapshot(obj, fields)
+
+
+def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
@@ -49,7 +61,8 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 def field_label(obj: models.Model, name: str) -> str:
     """Change-log keys are the fields' Chinese names, so the history reads as the user sees it."""
-    return str(obj._meta.get_field(name).verbose_name)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj._meta.get_field(name).verbose_name)
 
 
 def record_change(
@@ -63,7 +76,9 @@ def record_change(
 ) -> ChangeRecord:
     return ChangeRecord.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_full_name() or actor.username) if actor is not None and actor.pk else "系统",
+        actor_name=(actor.get_full_name() or actor.username)
+        if actor is not None and actor.pk
+        else SYSTEM_ACTOR,
         request_id=current_request_id.get(),
         action=action,
         object_type=obj._meta.label_lower,

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from dangjian.accounts.models import Role, RoleAssignment
 
 
@@ -6,8 +8,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     if user.is_superuser:
-        return {"role_summary": "系统管理员"}
+        return {"role_summary": _("系统管理员")}
     labels = sorted(
-        {Role(r).label for r in RoleAssignment.objects.filter(user=user).values_list("role", flat=True)}
+        {str(Role(r).label) for r in RoleAssignment.objects.filter(user=user).values_list("role", flat=True)}
     )
-    return {"role_summary": "、".join(labels)}
+    return {"role_summary": _("、").join(labels)}

@@ -1,8 +1,8 @@
 """公民身份号码 (GB 11643-1999): validation, parsing and masking.
 
 The check is offline: 18 characters, a known province code, a real birth date that is not in the
-future, and the MOD 11-2 check digit. Messages are Chinese and never echo the number itself, so
-they are safe to log or show next to a masked value.
+future, and the MOD 11-2 check digit. Messages are Chinese (translated when English is active) and
+never echo the number itself, so they are safe to log or show next to a masked value.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -47,23 +48,23 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumberInfo:
     number = normalize(raw)
     if len(number) != 18:
         raise ValidationError(
-            "公民身份号码应为18位（当前%(n)d位）。", code="id_length", params={"n": len(number)}
+            _("公民身份号码应为18位（当前%(n)d位）。"), code="id_length", params={"n": len(number)}
         )
     # isascii(): str.isdigit() also accepts full-width and superscript digits ("１", "²").
     if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError("公民身份号码只能由数字组成，最后一位可以是X。", code="id_chars")
+        raise ValidationError(_("公民身份号码只能由数字组成，最后一位可以是X。"), code="id_chars")
     if number[:2] not in PROVINCE_CODES:
-        raise ValidationError("公民身份号码前两位不是有效的省级行政区划代码。", code="id_region")
+        raise ValidationError(_("公民身份号码前两位不是有效的省级行政区划代码。"), code="id_region")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError("公民身份号码中的出生日期不存在。", code="id_birth") from None
+        raise ValidationError(_("公民身份号码中的出生日期不存在。"), code="id_birth") from None
     # The server runs in Asia/Shanghai; a birth date is a civil date, so local is right here.
     today = today or dt.datetime.now(tz=dt.UTC).astimezone(SHANGHAI).date()
     if birth > today or birth.year < 1900:
-        raise ValidationError("公民身份号码中的出生日期不合理。", code="id_birth")
+        raise ValidationError(_("公民身份号码中的出生日期不合理。"), code="id_birth")
     if check_digit(number[:17]) != number[17]:
-        raise ValidationError("公民身份号码校验码错误，请核对后重新输入。", code="id_checksum")
+        raise ValidationError(_("公民身份号码校验码错误，请核对后重新输入。"), code="id_checksum")
     return IdNumberInfo(number=number, birth_date=birth, gender="M" if int(number[16]) % 2 else "F")
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -26,13 +27,13 @@ def normalize_phone(raw: str) -> str:
     if MOBILE.match(text):
         if _mobile_block_is_valid(text[:5]):
             return text
-        raise ValidationError("电话号码无效，请填写11位手机号或带区号的固定电话。", code="phone")
+        raise ValidationError(_("电话号码无效，请填写11位手机号或带区号的固定电话。"), code="phone")
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
-        raise ValidationError("电话号码格式不正确。", code="phone") from None
+        raise ValidationError(_("电话号码格式不正确。"), code="phone") from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError("电话号码无效，请填写11位手机号或带区号的固定电话。", code="phone")
+        raise ValidationError(_("电话号码无效，请填写11位手机号或带区号的固定电话。"), code="phone")
     if parsed.country_code != 86:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -8,15 +9,15 @@ STEPLEN = 4
 
 
 class OrgKind(models.TextChoices):
-    COMMITTEE = "committee", "党委"
-    WORKING_COMMITTEE = "working_committee", "党工委"
-    GENERAL_BRANCH = "general_branch", "党总支"
-    BRANCH = "branch", "党支部"
-    JOINT_BRANCH = "joint_branch", "联合党支部"
-    PARTY_GROUP = "party_group", "党小组"
-    TEMP_COMMITTEE = "temp_committee", "临时党委"
-    TEMP_BRANCH = "temp_branch", "临时党支部"
-    TEMP_GROUP = "temp_group", "临时党小组"
+    COMMITTEE = "committee", _("党委")
+    WORKING_COMMITTEE = "working_committee", _("党工委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    JOINT_BRANCH = "joint_branch", _("联合党支部")
+    PARTY_GROUP = "party_group", _("党小组")
+    TEMP_COMMITTEE = "temp_committee", _("临时党委")
+    TEMP_BRANCH = "temp_branch", _("临时党支部")
+    TEMP_GROUP = "temp_group", _("临时党小组")
 
 
 COMMITTEE_KINDS = frozenset({OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.TEMP_COMMITTEE})
@@ -31,14 +32,14 @@ GRASSROOTS_KINDS = frozenset(
 
 
 class UnitType(models.TextChoices):
-    ORGAN = "organ", "机关"
-    INSTITUTION = "institution", "事业单位"
-    ENTERPRISE = "enterprise", "企业"
-    HOSPITAL = "hospital", "医院"
-    SCHOOL = "school", "学校"
-    VILLAGE = "village", "村"
-    COMMUNITY = "community", "社区"
-    OTHER = "other", "其他"
+    ORGAN = "organ", _("机关")
+    INSTITUTION = "institution", _("事业单位")
+    ENTERPRISE = "enterprise", _("企业")
+    HOSPITAL = "hospital", _("医院")
+    SCHOOL = "school", _("学校")
+    VILLAGE = "village", _("村")
+    COMMUNITY = "community", _("社区")
+    OTHER = "other", _("其他")
 
 
 class Org(MP_Node):
@@ -47,26 +48,28 @@ class Org(MP_Node):
     steplen = STEPLEN
     alphabet = PATH_ALPHABET
 
-    code = models.CharField("组织代码", max_length=32, unique=True)
-    name = models.CharField("组织名称", max_length=120)
-    short_name = models.CharField("简称", max_length=60, blank=True)
-    kind = models.CharField("组织类别", max_length=24, choices=OrgKind.choices)
-    unit_type = models.CharField("单位类型", max_length=16, choices=UnitType.choices, default=UnitType.OTHER)
-    has_approval_authority = models.BooleanField("具有审批权限", default=False)
-    is_local_committee = models.BooleanField(
-        "地方党委", default=False, help_text="县级以上地方党委（如市委、县委），不计入基层党组织数。"
+    code = models.CharField(_("组织代码"), max_length=32, unique=True)
+    name = models.CharField(_("组织名称"), max_length=120)
+    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    kind = models.CharField(_("组织类别"), max_length=24, choices=OrgKind.choices)
+    unit_type = models.CharField(
+        _("单位类型"), max_length=16, choices=UnitType.choices, default=UnitType.OTHER
     )
-    founded_on = models.DateField("成立日期", null=True, blank=True)
-    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
-    dissolved_reason = models.CharField("撤销原因", max_length=200, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    has_approval_authority = models.BooleanField(_("具有审批权限"), default=False)
+    is_local_committee = models.BooleanField(
+        _("地方党委"), default=False, help_text=_("县级以上地方党委（如市委、县委），不计入基层党组织数。")
+    )
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    dissolved_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     node_order_by: list[str] = []
 
     class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = "党组织"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
         indexes = [models.Index(fields=["depth", "path"], name="org_depth_path")]
 
     def __str__(self) -> str:

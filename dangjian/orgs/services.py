@@ -7,11 +7,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
-from dangjian.audit.services import record_change, snapshot
+from dangjian.audit.services import SYSTEM_ACTOR, record_change, snapshot
 from dangjian.orgs.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -42,37 +44,51 @@ EDITABLE_FIELDS = frozenset(
 
 
 def placement_errors(
-    *, kind: str, parent: Org | None, has_approval_authority: bool, is_local_committee: bool = False
+    *,
+    kind: str,
+    parent: Org | None,
+    has_approval_authority: bool,
+    is_local_committee: bool = False,
+    allow_dissolved_parent: bool = False,
 ) -> list[str]:
-    """The tree rules for an org of `kind` under `parent`, as Chinese messages."""
+    """The tree rules for an org of `kind` under `parent`, as messages in the active language.
+
+    allow_dissolved_parent: an org already under a dissolved parent may still be edited.
+    """
     errors: list[str] = []
     if kind not in OrgKind.values:
-        return ["组织类别无效。"]
+        return [_("组织类别无效。")]
     if is_local_committee and kind != OrgKind.COMMITTEE:
-        errors.append("只有党委可以标记为地方党委。")
+        errors.append(_("只有党委可以标记为地方党委。"))
     if is_local_committee and parent is not None and not parent.is_local_committee:
-        errors.append("地方党委只能隶属于地方党委。")
+        errors.append(_("地方党委只能隶属于地方党委。"))
     if has_approval_authority and kind not in COMMITTEE_KINDS:
         if kind == OrgKind.GENERAL_BRANCH:
-            errors.append("党总支不能具有审批权限：党总支只能审查，不能审批发展党员。")
+            errors.append(_("党总支不能具有审批权限：党总支只能审查，不能审批发展党员。"))
         else:
-            errors.append(f"{OrgKind(kind).label}不能具有审批权限，只有党委（党工委）可以审批发展党员。")
+            errors.append(
+                _("%(kind)s不能具有审批权限，只有党委（党工委）可以审批发展党员。")
+                % {"kind": OrgKind(kind).label}
+            )
     if parent is None:
         if kind in GROUP_KINDS or kind in BRANCH_KINDS:
-            errors.append("党支部、党小组必须隶属于上级党组织。")
+            errors.append(_("党支部、党小组必须隶属于上级党组织。"))
         return errors
-    if not parent.is_active:
-        errors.append(f"上级党组织“{parent.name}”已撤销，不能在其下设立或转入组织。")
+    if not parent.is_active and not allow_dissolved_parent:
+        errors.append(_("上级党组织“%(name)s”已撤销，不能在其下设立或转入组织。") % {"name": parent.name})
     if parent.kind in GROUP_KINDS:
-        errors.append("党小组下不能再设下级组织。")
+        errors.append(_("党小组下不能再设下级组织。"))
     elif parent.kind in BRANCH_KINDS and kind not in GROUP_KINDS:
-        errors.append(f"{parent.get_kind_display()}下只能设党小组，不能设{OrgKind(kind).label}。")
+        errors.append(
+            _("%(parent_kind)s下只能设党小组，不能设%(kind)s。")
+            % {"parent_kind": parent.get_kind_display(), "kind": OrgKind(kind).label}
+        )
     elif parent.kind == OrgKind.GENERAL_BRANCH and kind not in BRANCH_KINDS:
-        errors.append(f"党总支下只能设党支部，不能设{OrgKind(kind).label}。")
+        errors.append(_("党总支下只能设党支部，不能设%(kind)s。") % {"kind": OrgKind(kind).label})
     if kind in GROUP_KINDS and parent.kind not in BRANCH_KINDS:
-        errors.append("党小组只能设在党支部（联合党支部、临时党支部）下。")
+        errors.append(_("党小组只能设在党支部（联合党支部、临时党支部）下。"))
     if parent.kind in TEMPORARY_KINDS and kind not in TEMPORARY_KINDS:
-        errors.append("临时党组织下只能设临时党组织。")
+        errors.append(_("临时党组织下只能设临时党组织。"))
     return errors
 
 
@@ -83,17 +99,17 @@ def _children_errors(org: Org, kind: str) -> list[str]:
     if kind in TEMPORARY_KINDS:
         # The same rules as placement_errors and _check_org, seen from the org being changed.
         if _active_people_count(org) > 0:
-            return ["该组织有在册人员，不能改为临时党组织：临时党组织成员保留原组织关系。"]
+            return [_("该组织有在册人员，不能改为临时党组织：临时党组织成员保留原组织关系。")]
         if any(k not in TEMPORARY_KINDS for k in children):
-            return ["该组织有非临时的下级组织，不能改为临时党组织。"]
+            return [_("该组织有非临时的下级组织，不能改为临时党组织。")]
     if not children:
         return []
     if kind in GROUP_KINDS:
-        return ["该组织有下级组织，不能改为党小组。"]
+        return [_("该组织有下级组织，不能改为党小组。")]
     if kind in BRANCH_KINDS and any(k not in GROUP_KINDS for k in children):
-        return ["该组织有党小组以外的下级组织，不能改为党支部。"]
+        return [_("该组织有党小组以外的下级组织，不能改为党支部。")]
     if kind == OrgKind.GENERAL_BRANCH and any(k not in BRANCH_KINDS for k in children):
-        return ["该组织有党支部以外的下级组织，不能改为党总支。"]
+        return [_("该组织有党支部以外的下级组织，不能改为党总支。")]
     return []
 
 
@@ -104,17 +120,17 @@ def _clean_common(
     code = (code or "").strip()
     name = (name or "").strip()
     if not code:
-        errors.setdefault("code", []).append("请填写组织代码。")
+        errors.setdefault("code", []).append(_("请填写组织代码。"))
     elif not all(ch.isalnum() or ch in "-_" for ch in code):
-        errors.setdefault("code", []).append("组织代码只能包含字母、数字、“-”和“_”。")
+        errors.setdefault("code", []).append(_("组织代码只能包含字母、数字、“-”和“_”。"))
     elif Org.objects.filter(code=code).exclude(pk=exclude_pk).exists():
-        errors.setdefault("code", []).append(f"组织代码“{code}”已被使用。")
+        errors.setdefault("code", []).append(_("组织代码“%(code)s”已被使用。") % {"code": code})
     if not name:
-        errors.setdefault("name", []).append("请填写组织名称。")
+        errors.setdefault("name", []).append(_("请填写组织名称。"))
     if unit_type not in UnitType.values:
-        errors.setdefault("unit_type", []).append("单位类型无效。")
+        errors.setdefault("unit_type", []).append(_("单位类型无效。"))
     if founded_on and founded_on > timezone.localdate():
-        errors.setdefault("founded_on", []).append("成立日期不能晚于今天。")
+        errors.setdefault("founded_on", []).append(_("成立日期不能晚于今天。"))
     return errors
 
 
@@ -134,11 +150,11 @@ def org_create(
 ) -> Org:
     if parent is None:
         if not (actor is None or actor.is_superuser):
-            raise PermissionDenied("只有系统管理员可以建立顶层党组织。")
+            raise PermissionDenied(_("只有系统管理员可以建立顶层党组织。"))
     else:
         parent = Org.objects.select_for_update().get(pk=parent.pk)
         if actor is not None:
-            scope.require(actor, Action.CHANGE_ORG, parent, "您无权在该党组织下设立组织。")
+            scope.require(actor, Action.CHANGE_ORG, parent, _("您无权在该党组织下设立组织。"))
     errors = _clean_common(code=code, name=name, unit_type=unit_type, founded_on=founded_on)
     placement = placement_errors(
         kind=kind, parent=parent, has_approval_authority=has_approval_authority,
@@ -165,10 +181,12 @@ def org_create(
 def org_update(*, actor, org: Org, **changes) -> Org:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"不能直接修改这些字段：{'、'.join(sorted(unknown))}。")
+        raise ValidationError(
+            _("不能直接修改这些字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}
+        )
     org = Org.objects.select_for_update().get(pk=org.pk)
     if actor is not None:
-        scope.require(actor, Action.CHANGE_ORG, org, "您无权修改该党组织。")
+        scope.require(actor, Action.CHANGE_ORG, org, _("您无权修改该党组织。"))
     before = snapshot(org, ORG_FIELDS)
     for key, value in changes.items():
         setattr(org, key, value.strip() if isinstance(value, str) else value)
@@ -178,10 +196,8 @@ def org_update(*, actor, org: Org, **changes) -> Org:
     parent = Org.objects.get_parent(org)
     placement = placement_errors(
         kind=org.kind, parent=parent, has_approval_authority=org.has_approval_authority,
-        is_local_committee=org.is_local_committee,
+        is_local_committee=org.is_local_committee, allow_dissolved_parent=True,
     ) + _children_errors(org, org.kind)  # fmt: skip
-    if parent is not None and not parent.is_active:
-        placement = [m for m in placement if "已撤销" not in m]
     if placement:
         errors.setdefault("kind", []).extend(placement)
     if errors:
@@ -199,13 +215,13 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     org = Org.objects.select_for_update().get(pk=org.pk)
     new_parent = Org.objects.select_for_update().get(pk=new_parent.pk)
     if actor is not None:
-        scope.require(actor, Action.CHANGE_ORG, org, "您无权调整该党组织的隶属关系。")
-        scope.require(actor, Action.CHANGE_ORG, new_parent, "您无权把党组织转入目标上级组织。")
+        scope.require(actor, Action.CHANGE_ORG, org, _("您无权调整该党组织的隶属关系。"))
+        scope.require(actor, Action.CHANGE_ORG, new_parent, _("您无权把党组织转入目标上级组织。"))
     if new_parent.path.startswith(org.path):
-        raise ValidationError("不能把党组织移到它自己或它的下级组织之下。")
+        raise ValidationError(_("不能把党组织移到它自己或它的下级组织之下。"))
     old_parent = Org.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
-        raise ValidationError("该组织已经隶属于所选上级组织。")
+        raise ValidationError(_("该组织已经隶属于所选上级组织。"))
     errors = placement_errors(
         kind=org.kind, parent=new_parent, has_approval_authority=org.has_approval_authority
     )
@@ -217,13 +233,13 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     org.refresh_from_db()
     _shift_counts(moved_totals, org.path, sign=+1)
     if actor is not None and not scope.can(actor, Action.CHANGE_ORG, org):
-        raise PermissionDenied("移动后该组织不在您的管理范围内，操作已撤销。")
+        raise PermissionDenied(_("移动后该组织不在您的管理范围内，操作已撤销。"))
     record_change(
         actor=actor,
         action=ChangeAction.MOVE,
         obj=org,
-        before={"上级党组织": str(old_parent) if old_parent else None},
-        after={"上级党组织": str(new_parent)},
+        before={gettext_noop("上级党组织"): str(old_parent) if old_parent else None},
+        after={gettext_noop("上级党组织"): str(new_parent)},
     )
     return org
 
@@ -259,20 +275,20 @@ def _active_people_count(org: Org) -> int:
 def org_dissolve(*, actor, org: Org, dissolved_on: dt.date, reason: str) -> Org:
     org = Org.objects.select_for_update().get(pk=org.pk)
     if actor is not None:
-        scope.require(actor, Action.CHANGE_ORG, org, "您无权撤销该党组织。")
+        scope.require(actor, Action.CHANGE_ORG, org, _("您无权撤销该党组织。"))
     errors: list[str] = []
     if not org.is_active:
-        errors.append("该党组织已经撤销。")
+        errors.append(_("该党组织已经撤销。"))
     if not (reason or "").strip():
-        errors.append("请填写撤销原因。")
+        errors.append(_("请填写撤销原因。"))
     if dissolved_on > timezone.localdate():
-        errors.append("撤销日期不能晚于今天。")
+        errors.append(_("撤销日期不能晚于今天。"))
     if org.founded_on and dissolved_on < org.founded_on:
-        errors.append("撤销日期不能早于成立日期。")
+        errors.append(_("撤销日期不能早于成立日期。"))
     if Org.objects.get_children(org).filter(dissolved_on__isnull=True).exists():
-        errors.append("该组织还有未撤销的下级组织，请先撤销或转移下级组织。")
+        errors.append(_("该组织还有未撤销的下级组织，请先撤销或转移下级组织。"))
     if (n := _active_people_count(org)) > 0:
-        errors.append(f"该组织还有{n}名在册人员，请先转移组织关系。")
+        errors.append(_("该组织还有%(n)d名在册人员，请先转移组织关系。") % {"n": n})
     if errors:
         raise ValidationError(errors)
     before = snapshot(org, ORG_FIELDS)
@@ -292,12 +308,12 @@ def org_delete(*, actor, org: Org) -> None:
 
     org = Org.objects.select_for_update().get(pk=org.pk)
     if actor is not None:
-        scope.require(actor, Action.CHANGE_ORG, org, "您无权删除该党组织。")
+        scope.require(actor, Action.CHANGE_ORG, org, _("您无权删除该党组织。"))
     if (
         Org.objects.filter(subtree_q(org.path)).exclude(pk=org.pk).exists()
         or Person.objects.filter(org=org).exists()
     ):
-        raise ValidationError("该组织已有人员或下级组织记录，只能撤销，不能删除。")
+        raise ValidationError(_("该组织已有人员或下级组织记录，只能撤销，不能删除。"))
     record_change(actor=actor, action=ChangeAction.DELETE, obj=org, before=snapshot(org, ORG_FIELDS))
     org.delete()
 
@@ -314,9 +330,9 @@ def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_
     if parent is not None:
         parent = Org.objects.select_for_update().get(pk=parent.pk)
         if actor is not None:
-            scope.require(actor, Action.CHANGE_ORG, parent, "您无权在该党组织下设立组织。")
+            scope.require(actor, Action.CHANGE_ORG, parent, _("您无权在该党组织下设立组织。"))
     elif actor is not None and not actor.is_superuser:
-        raise PermissionDenied("只有系统管理员可以建立顶层党组织。")
+        raise PermissionDenied(_("只有系统管理员可以建立顶层党组织。"))
     created: list[Org] = []
     errors: list[str] = []
     codes: set[str] = set()
@@ -331,9 +347,12 @@ def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_
             )  # fmt: skip
             code = fields.get("code", "")
             if code in codes:
-                problems.append(f"组织代码“{code}”重复。")
+                problems.append(_("组织代码“%(code)s”重复。") % {"code": code})
             codes.add(code)
-            errors.extend(f"{fields.get('name', code)}：{p}" for p in problems)
+            errors.extend(
+                _("%(name)s：%(problem)s") % {"name": fields.get("name", code), "problem": p}
+                for p in problems
+            )
             depth = 1 if under is None else under.depth + 1
             org = Org(
                 path=Org._get_path(under.path if under else "", depth, first_step + offset),
@@ -357,18 +376,18 @@ def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_
     code_list = list(codes)
     for i in range(0, len(code_list), 900):
         taken.update(Org.objects.filter(code__in=code_list[i : i + 900]).values_list("code", flat=True))
-    errors.extend(f"组织代码“{c}”已被使用。" for c in sorted(taken))
+    errors.extend(_("组织代码“%(code)s”已被使用。") % {"code": c} for c in sorted(taken))
     if errors:
         raise ValidationError(errors[:100])
     Org.objects.bulk_create(created, batch_size=batch_size)
     if parent is not None:
         Org.objects.filter(pk=parent.pk).update(numchild=parent.numchild + added)
-    actor_name = (actor.get_full_name() or actor.username) if actor is not None else "系统"
+    actor_name = (actor.get_full_name() or actor.username) if actor is not None else SYSTEM_ACTOR
     ChangeRecord.objects.bulk_create(
         [
             ChangeRecord(
                 actor=actor, actor_name=actor_name, action=ChangeAction.CREATE, object_type="orgs.org",
-                object_id=o.pk, object_repr=o.name, after=snapshot(o, ORG_FIELDS), message="批量建立",
+                object_id=o.pk, object_repr=o.name, after=snapshot(o, ORG_FIELDS), message=gettext_noop("批量建立"),
             )
             for o in created
         ],

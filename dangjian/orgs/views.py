@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangjian.accounts import scope
@@ -106,10 +107,10 @@ def org_create_child(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"已设立{org.name}。")
+            messages.success(request, _("已设立%(name)s。") % {"name": org.name})
             return redirect("org-detail", org.pk)
     return _form_page(
-        request, form=form, title=f"在“{parent.name}”下设立组织", cancel_url=reverse("org-detail", args=[parent.pk]),
+        request, form=form, title=_("在“%(name)s”下设立组织") % {"name": parent.name}, cancel_url=reverse("org-detail", args=[parent.pk]),
         crumbs=_crumbs(request.user, parent),
     )  # fmt: skip
 
@@ -125,10 +126,10 @@ def org_edit(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("org-detail", org.pk)
     return _form_page(
-        request, form=form, title=f"修改：{org.name}", cancel_url=reverse("org-detail", args=[org.pk]),
+        request, form=form, title=_("修改：%(name)s") % {"name": org.name}, cancel_url=reverse("org-detail", args=[org.pk]),
         crumbs=_crumbs(request.user, org),
     )  # fmt: skip
 
@@ -145,7 +146,7 @@ def org_move(request, pk: int):
         code = form.cleaned_data["new_parent_code"].strip()
         target = scope.orgs_for(request.user, Action.VIEW).filter(code=code).first()
         if target is None:
-            form.add_error("new_parent_code", "找不到该组织代码，或该组织不在您的管理范围内。")
+            form.add_error("new_parent_code", _("找不到该组织代码，或该组织不在您的管理范围内。"))
         else:
             try:
                 services.org_move(actor=request.user, org=org, new_parent=target)
@@ -154,11 +155,13 @@ def org_move(request, pk: int):
             except PermissionDenied as exc:
                 form.add_error("new_parent_code", str(exc))
             else:
-                messages.success(request, f"已将{org.name}转至{target.name}下。")
+                messages.success(
+                    request, _("已将%(name)s转至%(target)s下。") % {"name": org.name, "target": target.name}
+                )
                 return redirect("org-detail", org.pk)
     return _form_page(
-        request, template="people/form.html", form=form, title=f"调整隶属关系：{org.name}",
-        cancel_url=reverse("org-detail", args=[org.pk]), crumbs=_crumbs(request.user, org), submit_label="确认转移",
+        request, template="people/form.html", form=form, title=_("调整隶属关系：%(name)s") % {"name": org.name},
+        cancel_url=reverse("org-detail", args=[org.pk]), crumbs=_crumbs(request.user, org), submit_label=_("确认转移"),
     )  # fmt: skip
 
 
@@ -175,10 +178,10 @@ def org_dissolve(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"已撤销{org.name}，组织档案保留。")
+            messages.success(request, _("已撤销%(name)s，组织档案保留。") % {"name": org.name})
             return redirect("org-detail", org.pk)
     return _form_page(
-        request, form=form, title=f"撤销党组织：{org.name}", submit_label="确认撤销",
-        intro="撤销后组织档案保留，可以查询；有在册人员或下级组织时不能撤销。",
+        request, form=form, title=_("撤销党组织：%(name)s") % {"name": org.name}, submit_label=_("确认撤销"),
+        intro=_("撤销后组织档案保留，可以查询；有在册人员或下级组织时不能撤销。"),
         cancel_url=reverse("org-detail", args=[org.pk]), crumbs=_crumbs(request.user, org),
     )  # fmt: skip

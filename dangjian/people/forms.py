@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import DateInput
 from dangjian.people.models import ETHNICITIES, Category, Education, Gender, Reduction, Standing
@@ -12,30 +13,30 @@ def _select(choices, blank: str | None = None):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=40)
+    name = forms.CharField(label=_("姓名"), max_length=40)
     id_number = forms.CharField(
-        label="公民身份号码", max_length=20, help_text="18位，末位可以是X；出生日期和性别从号码中读取。"
+        label=_("公民身份号码"), max_length=20, help_text=_("18位，末位可以是X；出生日期和性别从号码中读取。")
     )
     gender = forms.ChoiceField(
-        label="性别", choices=_select(Gender.choices, "按身份证号自动判断"), required=False
+        label=_("性别"), choices=_select(Gender.choices, _("按身份证号自动判断")), required=False
     )
-    ethnicity = forms.ChoiceField(label="民族", choices=[(e, e) for e in ETHNICITIES], initial="汉族")
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    education = forms.ChoiceField(label="学历", choices=_select(Education.choices, "—"), required=False)
-    category = forms.ChoiceField(label="人员类别", choices=Category.choices, initial=Category.OTHER)
-    work_unit = forms.CharField(label="工作单位及职务", max_length=120, required=False)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=[(e, e) for e in ETHNICITIES], initial="汉族")
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    education = forms.ChoiceField(label=_("学历"), choices=_select(Education.choices, "—"), required=False)
+    category = forms.ChoiceField(label=_("人员类别"), choices=Category.choices, initial=Category.OTHER)
+    work_unit = forms.CharField(label=_("工作单位及职务"), max_length=120, required=False)
     org_code = forms.CharField(
-        label="所在党组织",
+        label=_("所在党组织"),
         max_length=32,
-        help_text="输入组织代码或名称中的字，从列表中选择。",
+        help_text=_("输入组织代码或名称中的字，从列表中选择。"),
         widget=forms.TextInput(attrs={"list": "org-options", "autocomplete": "off"}),
     )
-    standing = forms.ChoiceField(label="政治面貌/发展阶段", choices=Standing.choices)
-    applied_on = forms.DateField(label="递交入党申请书日期", required=False, widget=DateInput())
-    activist_on = forms.DateField(label="确定为入党积极分子日期", required=False, widget=DateInput())
-    candidate_on = forms.DateField(label="确定为发展对象日期", required=False, widget=DateInput())
-    admitted_on = forms.DateField(label="接收为预备党员日期", required=False, widget=DateInput())
-    converted_on = forms.DateField(label="转为正式党员日期", required=False, widget=DateInput())
+    standing = forms.ChoiceField(label=_("政治面貌/发展阶段"), choices=Standing.choices)
+    applied_on = forms.DateField(label=_("递交入党申请书日期"), required=False, widget=DateInput())
+    activist_on = forms.DateField(label=_("确定为入党积极分子日期"), required=False, widget=DateInput())
+    candidate_on = forms.DateField(label=_("确定为发展对象日期"), required=False, widget=DateInput())
+    admitted_on = forms.DateField(label=_("接收为预备党员日期"), required=False, widget=DateInput())
+    converted_on = forms.DateField(label=_("转为正式党员日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,10 +50,10 @@ class PersonForm(forms.Form):
 
 
 class ReduceForm(forms.Form):
-    reduction = forms.ChoiceField(label="减少原因类别", choices=_select(Reduction.choices, "请选择"))
-    reduced_on = forms.DateField(label="减少日期", widget=DateInput())
+    reduction = forms.ChoiceField(label=_("减少原因类别"), choices=_select(Reduction.choices, _("请选择")))
+    reduced_on = forms.DateField(label=_("减少日期"), widget=DateInput())
     reduction_note = forms.CharField(
-        label="减少说明", max_length=300, help_text="如转往的党组织、介绍信编号、批准文号。"
+        label=_("减少说明"), max_length=300, help_text=_("如转往的党组织、介绍信编号、批准文号。")
     )
 
     def __init__(self, *args, **kwargs):

@@ -9,12 +9,21 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.middleware import current_request_id
 from dangjian.audit.models import ChangeAction, ChangeRecord
-from dangjian.audit.services import SENSITIVE_CHANGED, SENSITIVE_FIELDS, field_label, record_change, snapshot
+from dangjian.audit.services import (
+    SENSITIVE_CHANGED,
+    SENSITIVE_FIELDS,
+    SYSTEM_ACTOR,
+    field_label,
+    record_change,
+    snapshot,
+)
 from dangjian.core.bulk import insert_rows
 from dangjian.core.idnumber import parse_id_number
 from dangjian.core.phone import normalize_phone
@@ -51,7 +60,8 @@ GENDERS = frozenset(Gender.values)
 EDUCATIONS = frozenset(Education.values)
 CATEGORIES = frozenset(Category.values)
 ETHNICITY_SET = frozenset(ETHNICITIES)
-MILESTONE_LABELS = {f: str(Person._meta.get_field(f).verbose_name) for f, _ in MILESTONES}
+# Lazy: the labels are rendered in the language active when a message is built.
+MILESTONE_LABELS = {f: Person._meta.get_field(f).verbose_name for f, _standing in MILESTONES}
 MIN_APPLICATION_AGE = 18
 
 
@@ -63,7 +73,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -> dict[str, list[str]]:
-    """Validate and normalise a person's fields in place; return Chinese errors by field."""
+    """Validate and normalise a person's fields in place; return errors by field (active language)."""
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
 
@@ -73,14 +83,14 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
     name = (data.get("name") or "").strip()
     data["name"] = name
     if not name:
-        err("name", "请填写姓名。")
+        err("name", _("请填写姓名。"))
     elif any(ch.isdigit() for ch in name) or len(name) > 40:
-        err("name", "姓名不能包含数字，且不超过40个字。")
+        err("name", _("姓名不能包含数字，且不超过40个字。"))
 
     raw_id = data.get("id_number") or ""
     info = None
     if not raw_id.strip():
-        err("id_number", "请填写公民身份号码。")
+        err("id_number", _("请填写公民身份号码。"))
     else:
         try:
             info = parse_id_number(raw_id, today=today)
@@ -94,15 +104,15 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
         if info is not None and not data.get("gender"):
             data["gender"] = info.gender
         elif info is not None or data.get("gender"):
-            err("gender", "请选择性别。")
+            err("gender", _("请选择性别。"))
     elif info is not None and data["gender"] != info.gender:
-        err("gender", "性别与公民身份号码第17位不一致，请核对。")
+        err("gender", _("性别与公民身份号码第17位不一致，请核对。"))
 
     if info is not None:
         if data.get("birth_date") is None:
             data["birth_date"] = info.birth_date
         elif data["birth_date"] != info.birth_date:
-            err("birth_date", "出生日期与公民身份号码不一致，请核对。")
+            err("birth_date", _("出生日期与公民身份号码不一致，请核对。"))
 
     try:
         data["phone"] = normalize_phone(data.get("phone") or "")
@@ -112,17 +122,17 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
     ethnicity = (data.get("ethnicity") or "汉族").strip()
     data["ethnicity"] = ethnicity
     if ethnicity not in ETHNICITY_SET:
-        err("ethnicity", f"民族“{ethnicity}”不在56个民族名称中。")
+        err("ethnicity", _("民族“%(ethnicity)s”不在56个民族名称中。") % {"ethnicity": ethnicity})
     if data.get("education") and data["education"] not in EDUCATIONS:
-        err("education", "学历无效。")
+        err("education", _("学历无效。"))
     data["category"] = data.get("category") or Category.OTHER
     if data["category"] not in CATEGORIES:
-        err("category", "人员类别无效。")
+        err("category", _("人员类别无效。"))
     data["work_unit"] = (data.get("work_unit") or "").strip()
 
     standing = data.get("standing")
     if standing not in STANDING_INDEX:
-        err("standing", "请选择发展阶段（政治面貌）。")
+        err("standing", _("请选择发展阶段（政治面貌）。"))
         return errors
     level = STANDING_INDEX[standing]
     previous: tuple[str, dt.date] | None = None
@@ -132,20 +142,36 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
         required = STANDING_INDEX[needed_by] <= level
         if value is None:
             if required and field in ("applied_on", "admitted_on", "converted_on"):
-                err(field, f"发展阶段为“{Standing(standing).label}”时须填写{labels[field]}。")
+                err(
+                    field,
+                    _("发展阶段为“%(standing)s”时须填写%(field)s。")
+                    % {"standing": Standing(standing).label, "field": labels[field]},
+                )
             continue
         if not required:
-            err(field, f"发展阶段为“{Standing(standing).label}”时不应填写{labels[field]}。")
+            err(
+                field,
+                _("发展阶段为“%(standing)s”时不应填写%(field)s。")
+                % {"standing": Standing(standing).label, "field": labels[field]},
+            )
             continue
         if value > today:
-            err(field, f"{labels[field]}不能晚于今天。")
+            err(field, _("%(field)s不能晚于今天。") % {"field": labels[field]})
         if previous is not None and value < previous[1]:
-            err(field, f"{labels[field]}不能早于{labels[previous[0]]}（{previous[1]:%Y-%m-%d}）。")
+            err(
+                field,
+                _("%(field)s不能早于%(earlier)s（%(date)s）。")
+                % {"field": labels[field], "earlier": labels[previous[0]], "date": f"{previous[1]:%Y-%m-%d}"},
+            )
         previous = (field, value)
     birth = data.get("birth_date")
     applied = data.get("applied_on")
     if birth and applied and applied < _add_years(birth, MIN_APPLICATION_AGE):
-        err("applied_on", f"递交入党申请书时应年满{MIN_APPLICATION_AGE}周岁（出生于{birth:%Y-%m-%d}）。")
+        err(
+            "applied_on",
+            _("递交入党申请书时应年满%(age)d周岁（出生于%(birth)s）。")
+            % {"age": MIN_APPLICATION_AGE, "birth": f"{birth:%Y-%m-%d}"},
+        )
     return errors
 
 
@@ -156,11 +182,11 @@ def _fresh_org(org: Org | None) -> Org | None:
 
 def _check_org(org: Org | None) -> list[str]:
     if org is None:
-        return ["请选择所在党组织。"]
+        return [_("请选择所在党组织。")]
     if not org.is_active:
-        return [f"“{org.name}”已撤销，不能转入人员。"]
+        return [_("“%(name)s”已撤销，不能转入人员。") % {"name": org.name}]
     if org.is_temporary:
-        return ["临时党组织不能作为人员的所在党组织：临时党组织成员保留原组织关系。"]
+        return [_("临时党组织不能作为人员的所在党组织：临时党组织成员保留原组织关系。")]
     return []
 
 
@@ -180,16 +206,16 @@ def _new_person(data: dict[str, Any]) -> Person:
 def person_create(*, actor, org: Org, **fields) -> Person:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}。")
+        raise ValidationError(_("未知字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
     org = _fresh_org(org)
     if actor is not None:
-        scope.require(actor, Action.CHANGE_PERSON, org, "您无权在该党组织建立人员档案。")
+        scope.require(actor, Action.CHANGE_PERSON, org, _("您无权在该党组织建立人员档案。"))
     data = dict(fields, org=org)
     errors = clean_person_fields(data)
     if org_errors := _check_org(org):
         errors.setdefault("org", []).extend(org_errors)
     if "id_number" not in errors and Person.objects.filter(id_number=data["id_number"]).exists():
-        errors.setdefault("id_number", []).append("该公民身份号码已有人员档案，不能重复建档。")
+        errors.setdefault("id_number", []).append(_("该公民身份号码已有人员档案，不能重复建档。"))
     if errors:
         raise ValidationError(errors)
     person = _new_person(data)
@@ -203,12 +229,14 @@ def person_create(*, actor, org: Org, **fields) -> Person:
 def person_update(*, actor, person: Person, **changes) -> Person:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"不能直接修改这些字段：{'、'.join(sorted(unknown))}。")
+        raise ValidationError(
+            _("不能直接修改这些字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}
+        )
     person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
     if actor is not None:
-        scope.require(actor, Action.CHANGE_PERSON, person.org, "您无权修改该人员档案。")
+        scope.require(actor, Action.CHANGE_PERSON, person.org, _("您无权修改该人员档案。"))
     if not person.is_active:
-        raise ValidationError("该人员已减少（不在册），档案不能再修改。")
+        raise ValidationError(_("该人员已减少（不在册），档案不能再修改。"))
     before = snapshot(person, PERSON_FIELDS)
     originals = {key: getattr(person, key) for key in SENSITIVE_FIELDS & set(PERSON_FIELDS)}
     data = {f: getattr(person, f) for f in EDITABLE_FIELDS}
@@ -222,7 +250,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         "id_number" not in errors
         and Person.objects.filter(id_number=data["id_number"]).exclude(pk=person.pk).exists()
     ):
-        errors.setdefault("id_number", []).append("该公民身份号码已有人员档案，不能重复建档。")
+        errors.setdefault("id_number", []).append(_("该公民身份号码已有人员档案，不能重复建档。"))
     if errors:
         raise ValidationError(errors)
     old_entry = counts.person_entry(person, -1)
@@ -235,7 +263,9 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         counts.apply(counts.deltas_for([old_entry, new_entry]))
     # Checked again after the write: the person must still be inside the actor's scope.
     if actor is not None and not scope.can(actor, Action.CHANGE_PERSON, new_org):
-        raise PermissionDenied(f"您无权把人员转入“{new_org.name}”，该组织不在您的管理范围内，修改未保存。")
+        raise PermissionDenied(
+            _("您无权把人员转入“%(name)s”，该组织不在您的管理范围内，修改未保存。") % {"name": new_org.name}
+        )
     after = snapshot(person, PERSON_FIELDS)
     for key in SENSITIVE_FIELDS & set(PERSON_FIELDS):
         if originals[key] != getattr(person, key):
@@ -250,20 +280,20 @@ def person_reduce(*, actor, person: Person, reduction: str, reduced_on: dt.date,
     """Take a person off the books (转出、死亡、出党…). The file is kept; nothing is deleted."""
     person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
     if actor is not None:
-        scope.require(actor, Action.CHANGE_PERSON, person.org, "您无权办理该人员的减少手续。")
+        scope.require(actor, Action.CHANGE_PERSON, person.org, _("您无权办理该人员的减少手续。"))
     errors: dict[str, list[str]] = {}
     if not person.is_active:
-        errors.setdefault("reduction", []).append("该人员已经减少（不在册）。")
+        errors.setdefault("reduction", []).append(_("该人员已经减少（不在册）。"))
     if reduction not in Reduction.values:
-        errors.setdefault("reduction", []).append("请选择减少原因类别。")
+        errors.setdefault("reduction", []).append(_("请选择减少原因类别。"))
     if reduced_on > timezone.localdate():
-        errors.setdefault("reduced_on", []).append("减少日期不能晚于今天。")
+        errors.setdefault("reduced_on", []).append(_("减少日期不能晚于今天。"))
     if reduced_on < person.birth_date:
-        errors.setdefault("reduced_on", []).append("减少日期不能早于出生日期。")
+        errors.setdefault("reduced_on", []).append(_("减少日期不能早于出生日期。"))
     if not (note or "").strip():
-        errors.setdefault("reduction_note", []).append("请填写减少说明（如转往单位、文号）。")
+        errors.setdefault("reduction_note", []).append(_("请填写减少说明（如转往单位、文号）。"))
     if reduction == Reduction.DISQUALIFIED and person.standing != Standing.PROBATIONARY:
-        errors.setdefault("reduction", []).append("只有预备党员才能取消预备党员资格。")
+        errors.setdefault("reduction", []).append(_("只有预备党员才能取消预备党员资格。"))
     if errors:
         raise ValidationError(errors)
     before = snapshot(person, PERSON_FIELDS)
@@ -287,12 +317,17 @@ class BulkRowError(ValidationError):
 
     def __init__(self, row_errors: list[tuple[int, str, str]]):
         self.row_errors = row_errors
-        super().__init__([f"第{row}行 {field}：{msg}" for row, field, msg in row_errors[:50]])
+        super().__init__(
+            [
+                _("第%(row)d行 %(field)s：%(message)s") % {"row": row, "field": field, "message": msg}
+                for row, field, msg in row_errors[:50]
+            ]
+        )
 
 
 @transaction.atomic
 def people_bulk_create(
-    *, actor, rows: Iterable[dict[str, Any]], message: str = "批量建档", batch_size: int = 5000
+    *, actor, rows: Iterable[dict[str, Any]], message: str = gettext_noop("批量建档"), batch_size: int = 5000
 ) -> int:
     """Create many files at once, all or nothing, with the same checks as person_create.
 
@@ -315,11 +350,13 @@ def people_bulk_create(
             if org.pk not in allowed_paths:
                 allowed_paths[org.pk] = scope.can(actor, Action.CHANGE_PERSON, org)
             if not allowed_paths[org.pk]:
-                errors.setdefault("org", []).append(f"“{org.name}”不在您的管理范围内。")
+                errors.setdefault("org", []).append(_("“%(name)s”不在您的管理范围内。") % {"name": org.name})
         id_number = data.get("id_number")
         if "id_number" not in errors:
             if id_number in seen:
-                errors.setdefault("id_number", []).append(f"与第{seen[id_number]}行的公民身份号码重复。")
+                errors.setdefault("id_number", []).append(
+                    _("与第%(row)d行的公民身份号码重复。") % {"row": seen[id_number]}
+                )
             seen[id_number] = number
         for field, messages in errors.items():
             label = str(Person._meta.get_field(field).verbose_name)
@@ -333,7 +370,13 @@ def people_bulk_create(
             Person.objects.filter(id_number__in=ids[start : start + 900]).values_list("id_number", flat=True)
         )
     for id_number in sorted(existing, key=seen.__getitem__):
-        row_errors.append((seen[id_number], "公民身份号码", "该公民身份号码已有人员档案，不能重复建档。"))
+        row_errors.append(
+            (
+                seen[id_number],
+                str(Person._meta.get_field("id_number").verbose_name),
+                _("该公民身份号码已有人员档案，不能重复建档。"),
+            )
+        )
     if row_errors:
         raise BulkRowError(sorted(row_errors))
     request_id = current_request_id.get()
@@ -346,7 +389,7 @@ def people_bulk_create(
         ids.update(
             Person.objects.filter(id_number__in=numbers[start : start + 900]).values_list("id_number", "id")
         )
-    actor_name = (actor.get_full_name() or actor.username) if actor is not None else "系统"
+    actor_name = (actor.get_full_name() or actor.username) if actor is not None else SYSTEM_ACTOR
     records = [
         ChangeRecord(
             actor=actor, actor_name=actor_name, action=ChangeAction.CREATE, object_type="people.person",

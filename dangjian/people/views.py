@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
@@ -70,7 +71,7 @@ def person_create(request, org_pk: int):
     if request.method == "POST" and form.is_valid():
         target = _resolve_org(request.user, form.cleaned_data["org_code"])
         if target is None:
-            form.add_error("org_code", "找不到该组织代码，或该组织不在您的管理范围内。")
+            form.add_error("org_code", _("找不到该组织代码，或该组织不在您的管理范围内。"))
         else:
             try:
                 person = services.person_create(actor=request.user, org=target, **_form_data(form))
@@ -79,10 +80,10 @@ def person_create(request, org_pk: int):
             except PermissionDenied as exc:
                 form.add_error("org_code", str(exc))
             else:
-                messages.success(request, f"已为{person.name}建立档案。")
+                messages.success(request, _("已为%(name)s建立档案。") % {"name": person.name})
                 return redirect("person-detail", person.pk)
     return _person_form_page(
-        request, form=form, title="新建人员档案", cancel_url=reverse("org-detail", args=[org.pk]),
+        request, form=form, title=_("新建人员档案"), cancel_url=reverse("org-detail", args=[org.pk]),
         crumbs=[(org.name, reverse("org-detail", args=[org.pk]))],
     )  # fmt: skip
 
@@ -96,7 +97,7 @@ def person_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         target = _resolve_org(request.user, form.cleaned_data["org_code"])
         if target is None:
-            form.add_error("org_code", "找不到该组织代码，或该组织不在您的管理范围内。")
+            form.add_error("org_code", _("找不到该组织代码，或该组织不在您的管理范围内。"))
         else:
             try:
                 services.person_update(actor=request.user, person=person, org=target, **_form_data(form))
@@ -105,10 +106,10 @@ def person_edit(request, pk: int):
             except PermissionDenied as exc:
                 form.add_error("org_code", str(exc))
             else:
-                messages.success(request, "档案已保存。")
+                messages.success(request, _("档案已保存。"))
                 return redirect("person-detail", person.pk)
     return _person_form_page(
-        request, form=form, title=f"修改档案：{person.name}", cancel_url=reverse("person-detail", args=[person.pk]),
+        request, form=form, title=_("修改档案：%(name)s") % {"name": person.name}, cancel_url=reverse("person-detail", args=[person.pk]),
         crumbs=[(person.org.name, reverse("org-detail", args=[person.org_id])), (person.name, reverse("person-detail", args=[person.pk]))],
     )  # fmt: skip
 
@@ -126,14 +127,14 @@ def person_reduce(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc, {"note": "reduction_note"})
         else:
-            messages.success(request, f"已办理{person.name}的减少手续，档案保留。")
+            messages.success(request, _("已办理%(name)s的减少手续，档案保留。") % {"name": person.name})
             return redirect("person-detail", person.pk)
     return render(
         request,
         "core/form_page.html",
         {
-            "form": form, "title": f"办理减少：{person.name}", "submit_label": "确认减少",
-            "intro": "减少后档案仍然保留，可以查询，但不再计入在册人数。",
+            "form": form, "title": _("办理减少：%(name)s") % {"name": person.name}, "submit_label": _("确认减少"),
+            "intro": _("减少后档案仍然保留，可以查询，但不再计入在册人数。"),
             "cancel_url": reverse("person-detail", args=[person.pk]),
             "crumbs": [(person.name, reverse("person-detail", args=[person.pk]))], "nav": "orgs",
         },

@@ -1,0 +1,60 @@
+"""Reads of development cases, always through the acting user's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Case as SqlCase
+from django.db.models import QuerySet, When
+from django.http import Http404
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.development.models import CASE_STAGE_CHOICES, Case, CaseStatus, DueItem
+from dangjian.orgs.models import Org, subtree_q
+
+BOARD_LIMIT_PER_STAGE = 200
+
+
+def cases_for(user, org: Org | None = None) -> QuerySet[Case]:
+    qs = Case.objects.filter(scope.scope_q(user, Action.VIEW, prefix="org__path"))
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org__path"))
+    return qs
+
+
+def get_case_for_user(user, pk, action: str = Action.VIEW) -> Case:
+    case = cases_for(user).select_related("person", "org").filter(pk=pk).first()
+    if case is None:
+        raise Http404("发展纪实不存在或不在您的管理范围内。")
+    if action != Action.VIEW and not scope.can(user, action, case.org):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("您对该发展纪实没有此项操作权限。")
+    return case
+
+
+def due_for(user, org: Org | None = None) -> QuerySet[DueItem]:
+    qs = DueItem.objects.filter(scope.scope_q(user, Action.VIEW, prefix="org__path"))
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org__path"))
+    order = SqlCase(When(status="overdue", then=0), When(status="soon", then=1), default=2)
+    return qs.select_related("org", "case", "case__person").order_by(order, "due_on", "id")
+
+
+def board(user, org: Org) -> list[dict]:
+    """One column per stage with the open cases of `org`'s subtree (capped per column)."""
+    columns = []
+    base = cases_for(user, org).filter(status=CaseStatus.OPEN).select_related("person", "org")
+    for value, label in CASE_STAGE_CHOICES[:5]:
+        qs = base.filter(stage=value).order_by("person__name_sort_key", "id")
+        cards = list(qs[:BOARD_LIMIT_PER_STAGE])
+        total = len(cards) if len(cards) < BOARD_LIMIT_PER_STAGE else qs.count()
+        columns.append({"stage": value, "label": label, "cases": cards, "total": total})
+    return columns
+
+
+def case_timeline(case: Case):
+    return (
+        case.records.select_related("org", "meeting", "resolution", "supersedes")
+        .prefetch_related("evidence")
+        .order_by("step", "on", "id")
+    )

@@ -1,0 +1,77 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from dangjian.conftest import make_person
+from dangjian.development import due
+from dangjian.development.models import DueItem, DueKind, DueStatus
+from dangjian.development.selectors import due_for
+from dangjian.development.services import case_open, step_record
+
+D = dt.date
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False) as traveller:
+        yield traveller
+
+
+def new_case(world, name, applied):
+    person = make_person(world.branch_a1_1, name=name, standing="applicant", applied_on=applied)
+    case = case_open(actor=world.secretary, person=person)
+    step_record(actor=world.secretary, case=case, step=1, on=applied)
+    return case
+
+
+def kinds(case):
+    return {(i.kind, i.status) for i in DueItem.objects.filter(case=case)}
+
+
+def test_talk_due_within_a_month_then_overdue(world, frozen):
+    case = new_case(world, "张申请", D(2026, 11, 1))
+    assert kinds(case) == {(DueKind.TALK, DueStatus.SOON)}
+    item = DueItem.objects.get(case=case)
+    assert item.due_on == D(2026, 12, 1)
+    frozen.move_to(dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC))
+    due.refresh()
+    assert kinds(case) == {(DueKind.TALK, DueStatus.OVERDUE)}
+    step_record(actor=world.secretary, case=case, step=2, on=D(2026, 12, 2), acknowledge=["R-TALK"])
+    assert kinds(case) == set()  # recording the step clears it at once
+
+
+def test_activist_half_year_and_one_year(world, frozen):
+    case = new_case(world, "李积极", D(2025, 9, 1))
+    step_record(actor=world.secretary, case=case, step=2, on=D(2025, 9, 10))
+    step_record(actor=world.secretary, case=case, step=3, on=D(2025, 11, 25))
+    found = kinds(case)
+    assert (DueKind.CULTIVATION, DueStatus.READY) in found  # 2026-11-25 is within 30 days
+    assert (DueKind.ASSESSMENT, DueStatus.OVERDUE) in found  # no assessment since 2025-11-25
+    step_record(actor=world.secretary, case=case, step=6, on=D(2026, 6, 1), acknowledge=["R-ASSESS"])
+    assert (DueKind.ASSESSMENT, DueStatus.OVERDUE) not in kinds(case)
+
+
+def test_inactive_branches_and_scope(world, frozen):
+    new_case(world, "王新", D(2026, 10, 1))
+    due.refresh()
+    inactive = set(DueItem.objects.filter(kind=DueKind.INACTIVE_BRANCH).values_list("org__code", flat=True))
+    assert "BR-A1-1" not in inactive and {"BR-A1-2", "BR-B-1"} <= inactive
+    secretary_items = list(due_for(world.secretary))
+    assert {i.org.code for i in secretary_items} == {"BR-A1-1"}
+    assert list(due_for(world.outsider)) == []
+    assert {"BR-B-1"} <= {i.org.code for i in due_for(world.admin, world.county_b)}
+
+
+def test_refresh_command_and_enqueued_task(world, frozen, capsys):
+    new_case(world, "赵新", D(2026, 11, 1))
+    DueItem.objects.all().delete()
+    call_command("due", "refresh")
+    assert "待办事项已更新" in capsys.readouterr().out
+    assert DueItem.objects.filter(kind=DueKind.TALK).count() == 1
+    DueItem.objects.all().delete()
+    call_command("due", "refresh", "--enqueue")
+    assert DueItem.objects.count() == 0  # queued, not yet run
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    assert DueItem.objects.filter(kind=DueKind.TALK).count() == 1

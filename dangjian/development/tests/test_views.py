@@ -1,0 +1,120 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.conftest import make_person
+from dangjian.development.models import Case, StepRecord
+from dangjian.development.services import case_open, step_record
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def case(world):
+    person = make_person(world.branch_a1_1, name="赵新", standing="applicant", applied_on=D(2022, 3, 1))
+    case = case_open(actor=world.secretary, person=person)
+    step_record(actor=world.secretary, case=case, step=1, on=D(2022, 3, 1))
+    return case
+
+
+def test_board_is_scoped(world, client_as, case):
+    client = client_as(world.secretary)
+    page = client.get(f"/development/org/{world.branch_a1_1.pk}/")
+    assert page.status_code == 200
+    assert "赵新" in page.content.decode()
+    assert client.get(f"/development/org/{world.branch_b_1.pk}/").status_code == 404
+    other = client_as(world.viewer).get(f"/development/org/{world.county_b.pk}/")
+    assert other.status_code == 404
+
+
+def test_case_page_shows_timeline_and_next_steps(world, client_as, case):
+    body = client_as(world.secretary).get(f"/development/case/{case.pk}/").content.decode()
+    assert "递交入党申请书" in body and "2022-03-01" in body
+    assert f"/development/case/{case.pk}/step/2/" in body
+    assert client_as(world.outsider).get(f"/development/case/{case.pk}/").status_code == 404
+
+
+def test_step_form_records_a_step(world, client_as, case):
+    client = client_as(world.secretary)
+    assert client.get(f"/development/case/{case.pk}/step/2/").status_code == 200
+    response = client.post(f"/development/case/{case.pk}/step/2/", {"on": "2022-03-20", "note": "书记谈话"})
+    assert response.status_code == 302
+    assert StepRecord.objects.filter(case=case, step=2, on=D(2022, 3, 20)).exists()
+
+
+def test_violation_is_shown_in_chinese_and_nothing_is_saved(world, client_as, case):
+    client = client_as(world.secretary)
+    client.post(f"/development/case/{case.pk}/step/3/", {"on": "2022-05-10"})
+    response = client.post(f"/development/case/{case.pk}/step/7/", {"on": "2022-06-01"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "R-CULT" in body and "培养期不足1年" in body
+    assert not StepRecord.objects.filter(case=case, step=7).exists()
+
+
+def test_preview_lists_rules_before_saving(world, client_as, case):
+    client = client_as(world.secretary)
+    response = client.post(
+        f"/development/case/{case.pk}/step/2/", {"on": "2022-04-05", "preview": "1"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert 'data-rule="R-TALK"' in body and "提醒" in body
+    assert not StepRecord.objects.filter(case=case, step=2).exists()
+
+
+def test_warning_needs_acknowledgement_through_the_form(world, client_as, case):
+    client = client_as(world.secretary)
+    first = client.post(f"/development/case/{case.pk}/step/2/", {"on": "2022-04-05"})
+    assert "需要您确认" in first.content.decode()
+    assert not StepRecord.objects.filter(case=case, step=2).exists()
+    second = client.post(
+        f"/development/case/{case.pk}/step/2/",
+        {"on": "2022-04-05", "acknowledge": ["R-TALK"], "note": "出差"},
+    )
+    assert second.status_code == 302
+    assert StepRecord.objects.get(case=case, step=2).acknowledged == ["R-TALK"]
+
+
+def test_viewer_and_secretary_cannot_record_what_they_may_not(world, client_as, case):
+    assert client_as(world.viewer).get(f"/development/case/{case.pk}/step/2/").status_code == 403
+    response = client_as(world.secretary).post(
+        f"/development/case/{case.pk}/step/17/", {"on": "2023-08-01", "org_code": "TOWN-A1"}
+    )
+    assert response.status_code == 403
+    assert not StepRecord.objects.filter(case=case, step=17).exists()
+
+
+def test_open_case_from_person_page(world, client_as):
+    person = make_person(world.branch_a1_1, name="新申请人", standing="applicant", applied_on=D(2026, 1, 5))
+    response = client_as(world.secretary).post(f"/development/open/{person.pk}/")
+    assert response.status_code == 302
+    assert Case.objects.filter(person=person).exists()
+    again = client_as(world.secretary).post(f"/development/open/{person.pk}/", follow=True)
+    assert "已有发展纪实" in again.content.decode()
+
+
+def test_board_query_count_does_not_grow_with_cases(world, client_as):
+    client = client_as(world.admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/development/org/{world.city.pk}/").status_code == 200
+        return len(ctx)
+
+    for i in range(2):
+        case_open(actor=None, person=make_person(world.branch_a1_1, name="甲乙丙丁戊"[i], standing="applicant",
+                                                 applied_on=D(2024, 1, 1)))  # fmt: skip
+    few = count()
+    for i in range(12):
+        case_open(actor=None, person=make_person(world.branch_a1_2, name="子丑寅卯辰巳午未申酉戌亥"[i], standing="applicant",
+                                                 applied_on=D(2024, 1, 1)))  # fmt: skip
+    assert count() == few

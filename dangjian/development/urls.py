@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dangjian.development import views
+
+urlpatterns = [
+    path("org/<int:org_pk>/", views.board, name="development-board"),
+    path("due/", views.due_list, name="due-list"),
+    path("case/<int:pk>/", views.case_detail, name="case-detail"),
+    path("case/<int:pk>/step/<int:step>/", views.step_form, name="step-form"),
+    path("case/<int:pk>/status/", views.case_status, name="case-status"),
+    path("case/<int:pk>/special-basis/", views.case_special_basis, name="case-special-basis"),
+    path("record/<int:pk>/return/", views.record_return, name="record-return"),
+    path("open/<int:person_pk>/", views.case_open, name="case-open"),
+]

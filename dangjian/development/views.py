@@ -1,0 +1,255 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.core.forms import apply_service_errors
+from dangjian.development import selectors, services
+from dangjian.development.catalog import STAGES, STEP_BY_NUMBER, STEPS
+from dangjian.development.forms import CaseStatusForm, ReasonForm, SpecialBasisForm, StepForm
+from dangjian.development.models import DueKind, StepRecord
+from dangjian.orgs.models import Org, subtree_q
+from dangjian.orgs.selectors import ancestors_in_scope
+from dangjian.people.models import Person, Standing
+
+
+@login_required
+def board(request, org_pk: int):
+    org = scope.get_org_for_user(request.user, org_pk)
+    return render(
+        request,
+        "development/board.html",
+        {"nav": "orgs", "org": org, "columns": selectors.board(request.user, org),
+         "ancestors": ancestors_in_scope(request.user, org)},
+    )  # fmt: skip
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = selectors.get_case_for_user(request.user, pk)
+    records = list(selectors.case_timeline(case))
+    by_step: dict[int, list] = {}
+    for r in records:
+        by_step.setdefault(r.step, []).append(r)
+    findings = services.case_findings(case)
+    can_change = scope.can(request.user, Action.CHANGE_PERSON, case.org)
+    done = {r.step for r in records if r.is_current}
+    stages = []
+    for stage in STAGES:
+        steps = [(s, by_step.get(s.number, [])) for s in STEPS if s.stage == stage.number]
+        stages.append((stage, steps))
+    return render(
+        request,
+        "development/case.html",
+        {
+            "nav": "orgs", "case": case, "person": case.person, "stages": stages, "findings": findings,
+            "can_change": can_change, "done": done, "next_steps": _next_steps(done, case),
+            "ancestors": [*ancestors_in_scope(request.user, case.org), case.org],
+        },
+    )  # fmt: skip
+
+
+def _next_steps(done: set[int], case) -> list:
+    from dangjian.development.rules import DEPENDS
+
+    if case.status != "open":
+        return []
+    out = []
+    for step in STEPS:
+        if step.number in done and not step.repeatable:
+            continue
+        deps = DEPENDS.get(step.number, ())
+        skippable = {3, 4, 5, 6} if case.frontline else set()
+        if all(d in done or d in skippable for d in deps):
+            out.append(step)
+    return out[:6]
+
+
+def _members(case):
+    """Full members who may be chosen as contacts or introducers: the case's branch and its parent's."""
+    parent_path = case.org.path[: -Org.steplen] or case.org.path
+    return (
+        Person.objects.filter(subtree_q(parent_path, "org__path"), standing=Standing.FULL, reduction="")
+        .exclude(pk=case.person_id)
+        .select_related("org")
+        .order_by("name_sort_key")[:300]
+    )
+
+
+def _resolve_org(request, form, case):
+    if "org_code" not in form.cleaned_data:
+        return None
+    code = form.cleaned_data["org_code"].strip()
+    org = scope.orgs_for(request.user, Action.VIEW).filter(code=code).first()
+    if org is None:
+        form.add_error("org_code", "找不到该组织代码，或该组织不在您的管理范围内。")
+    return org
+
+
+@login_required
+def step_form(request, pk: int, step: int):
+    case = selectors.get_case_for_user(request.user, pk)
+    definition = STEP_BY_NUMBER.get(step)
+    if definition is None:
+        raise ValidationError("步骤编号无效。")
+    approval = step in services.APPROVAL_STEPS
+    if not approval and not scope.can(request.user, Action.CHANGE_PERSON, case.org):
+        raise PermissionDenied("您无权为该同志记录发展步骤。")
+    parent = Org.objects.filter(path=case.org.path[: -Org.steplen]).first()
+    if approval and (parent is None or not scope.can(request.user, Action.CHANGE_PERSON, parent)):
+        raise PermissionDenied("审批须由上级党委的组织员办理，您无权记录审批。")
+    initial = {"on": timezone.localdate()}
+    if approval:
+        ancestors = list(Org.objects.filter(path__in=[case.org.path[:i] for i in range(4, len(case.org.path), 4)],
+                                            has_approval_authority=True).order_by("-depth"))  # fmt: skip
+        if ancestors:
+            initial["org_code"] = ancestors[0].code
+        elif parent:
+            initial["org_code"] = parent.code
+    warnings = []
+    form = StepForm(request.POST or None, step=step, members=_members(case), initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        org = _resolve_org(request, form, case)
+        if not form.errors:
+            kwargs = dict(
+                case=case, step=step, on=form.cleaned_data["on"], data=form.step_data(), org=org,
+                note=form.cleaned_data.get("note", ""), filing_ref=form.cleaned_data.get("filing_ref", ""),
+                acknowledge=form.cleaned_data.get("acknowledge", []),
+            )  # fmt: skip
+            if request.POST.get("preview"):
+                preview = services.step_preview(
+                    case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=org
+                )
+            else:
+                try:
+                    services.step_record(actor=request.user, **kwargs)
+                except services.NeedsAcknowledgement as exc:
+                    warnings = exc.findings
+                    form = StepForm(request.POST, step=step, members=_members(case), warnings=warnings)
+                    form.is_valid()
+                    form.add_error(
+                        None, "以下提醒需要您确认后才能保存：请勾选“已阅知并确认”，并在说明中写明原因。"
+                    )
+                except services.RuleViolation as exc:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+                    preview = services.step_preview(
+                        case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=org
+                    )
+                except ValidationError as exc:
+                    apply_service_errors(form, exc)
+                except PermissionDenied as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, f"已记录：{definition.label}。")
+                    return redirect("case-detail", case.pk)
+    template = (
+        "development/_preview.html" if request.htmx and preview is not None else "development/step_form.html"
+    )
+    return render(
+        request,
+        template,
+        {"nav": "orgs", "case": case, "definition": definition, "form": form, "preview": preview,
+         "cancel_url": reverse("case-detail", args=[case.pk])},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_open(request, person_pk: int):
+    person = scope.get_person_for_user(request.user, person_pk, Action.CHANGE_PERSON)
+    try:
+        case = services.case_open(actor=request.user, person=person)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("person-detail", person.pk)
+    messages.success(request, f"已为{person.name}建立发展纪实。")
+    return redirect("case-detail", case.pk)
+
+
+def _case_action(request, pk, form_class, title, action, submit_label):
+    case = selectors.get_case_for_user(request.user, pk, Action.CHANGE_PERSON)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"nav": "orgs", "form": form, "title": f"{title}：{case.person.name}", "submit_label": submit_label,
+         "cancel_url": reverse("case-detail", args=[case.pk]),
+         "crumbs": [(case.person.name, reverse("case-detail", args=[case.pk]))]},
+    )  # fmt: skip
+
+
+@login_required
+def case_status(request, pk: int):
+    return _case_action(
+        request, pk, CaseStatusForm, "暂缓、不予发展或恢复", submit_label="确认",
+        action=lambda case, data: services.case_set_status(
+            actor=request.user, case=case, status=data["status"], reason=data["reason"]
+        ),
+    )  # fmt: skip
+
+
+@login_required
+def case_special_basis(request, pk: int):
+    return _case_action(
+        request, pk, SpecialBasisForm, "火线入党（特殊情况依据）", submit_label="保存",
+        action=lambda case, data: services.case_set_special_basis(
+            actor=request.user, case=case, special_basis=data["special_basis"]
+        ),
+    )  # fmt: skip
+
+
+@login_required
+def record_return(request, pk: int):
+    record = StepRecord.objects.select_related("case").filter(pk=pk).first()
+    if record is None:
+        raise PermissionDenied("记录不存在。")
+    case = selectors.get_case_for_user(request.user, record.case_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_return(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已退回。")
+            return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"nav": "orgs", "form": form, "title": f"退回：{record.get_step_display()}", "submit_label": "确认退回",
+         "cancel_url": reverse("case-detail", args=[case.pk]),
+         "crumbs": [(case.person.name, reverse("case-detail", args=[case.pk]))]},
+    )  # fmt: skip
+
+
+@login_required
+def due_list(request):
+    org = scope.get_org_for_user(request.user, request.GET["org"]) if request.GET.get("org") else None
+    items = selectors.due_for(request.user, org)
+    kind = request.GET.get("kind", "")
+    if kind in DueKind.values:
+        items = items.filter(kind=kind)
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "development/due.html",
+        {"nav": "due", "org": org, "page": page, "kind": kind, "kinds": DueKind.choices},
+    )

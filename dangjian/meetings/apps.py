@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "dangjian.meetings"
+    verbose_name = "会议记录"

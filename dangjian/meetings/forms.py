@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.forms import DateInput
+from dangjian.meetings.models import MeetingKind, Motion
+from dangjian.meetings.rules import MEETING_ORG_KINDS
+
+
+class _Styled(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select")
+            else:
+                field.widget.attrs.setdefault("class", "form-control")
+
+
+def _count(label, *, required: bool = True, initial=None, help_text=""):
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=100000, required=required, initial=initial, help_text=help_text
+    )
+
+
+class MeetingForm(_Styled):
+    kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
+    held_on = forms.DateField(label=_("会议日期"), widget=DateInput())
+    title = forms.CharField(label=_("会议名称"), max_length=200, required=False)
+    chair = forms.CharField(label=_("主持人"), max_length=60, required=False)
+    expected_voters = _count(_("应到会有表决权人数"))
+    present_voters = _count(_("实到会有表决权人数"))
+    written_opinions = _count(
+        _("提交书面意见人数"),
+        required=False,
+        initial=0,
+        help_text=_("未到会但会前提交书面意见的有表决权人数。"),
+    )
+    online = forms.BooleanField(label=_("以视频会议方式召开"), required=False)
+    minutes = forms.FileField(
+        label=_("会议记录附件"), required=False, help_text=_("PDF、OFD、Word、WPS或图片，不超过20MB。")
+    )
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, org=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if org is not None:
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in MeetingKind.choices
+                if value not in MEETING_ORG_KINDS or org.kind in MEETING_ORG_KINDS[value]
+            ]
+
+    def clean_written_opinions(self):
+        return self.cleaned_data.get("written_opinions") or 0
+
+
+class ResolutionForm(_Styled):
+    person = forms.ModelChoiceField(label=_("人员"), queryset=None, empty_label="—")
+    motion = forms.ChoiceField(label=_("表决事项"), choices=Motion.choices)
+    yes = _count(_("赞成票"), required=False)
+    no = _count(_("反对票"), required=False)
+    abstain = _count(_("弃权票"), required=False)
+    written_yes = _count(_("书面意见赞成"), required=False, initial=0, help_text=_("计入赞成票。"))
+    written_no = _count(_("书面意见反对"), required=False, initial=0)
+    written_abstain = _count(_("书面意见弃权"), required=False, initial=0)
+    secret_ballot = forms.BooleanField(label=_("无记名投票"), required=False, initial=True)
+    opinion = forms.CharField(label=_("决议意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: f"{p.name} · {p.get_standing_display()}"
+        for name in ("yes", "no", "abstain", "written_yes", "written_no", "written_abstain"):
+            self.fields[name].widget.attrs["col"] = "col-md-2"
+        self.fields["person"].widget.attrs["col"] = "col-md-4"
+        self.fields["motion"].widget.attrs["col"] = "col-md-4"
+        self.fields["secret_ballot"].widget.attrs["col"] = "col-md-4"
+        self.fields["opinion"].widget.attrs["col"] = "col-12"
+
+    def clean(self):
+        data = super().clean()
+        for name in ("written_yes", "written_no", "written_abstain"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data

@@ -1,0 +1,155 @@
+"""Meeting records (支委会, 支部党员大会, 党委会, …) with attendance, and one resolution per person.
+
+Quorum and pass are never stored: they are computed from the counts (rules.py), so a corrected
+count corrects the outcome. Writes go through services.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.meetings import rules
+from dangjian.meetings.choices import MeetingKind, Motion
+
+__all__ = ["Meeting", "MeetingKind", "Motion", "Resolution"]
+
+
+class Meeting(models.Model):
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("召开会议的党组织"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("会议类型"), max_length=32, choices=MeetingKind.choices)
+    held_on = models.DateField(_("会议日期"))
+    title = models.CharField(_("会议名称"), max_length=200, blank=True)
+    expected_voters = models.PositiveIntegerField(_("应到会有表决权人数"))
+    present_voters = models.PositiveIntegerField(_("实到会有表决权人数"))
+    written_opinions = models.PositiveIntegerField(
+        _("提交书面意见人数"), default=0, help_text=_("未到会但会前提交书面意见的有表决权人数。")
+    )
+    online = models.BooleanField(_("视频会议"), default=False)
+    chair = models.CharField(_("主持人"), max_length=60, blank=True)
+    minutes = models.FileField(_("会议记录附件"), upload_to="meetings/%Y/", blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议记录")
+        verbose_name_plural = _("会议记录")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["org", "-held_on"], name="meeting_org_held_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(present_voters__lte=models.F("expected_voters")),
+                name="meeting_present_lte_expected",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    written_opinions__lte=models.F("expected_voters") - models.F("present_voters")
+                ),
+                name="meeting_written_lte_absent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(self.get_kind_display())
+
+    @property
+    def is_voting(self) -> bool:
+        return rules.votes_required(self.kind)
+
+    @property
+    def quorum_met(self) -> bool:
+        return rules.quorum_met(self.expected_voters, self.present_voters)
+
+    @property
+    def absent_voters(self) -> int:
+        return self.expected_voters - self.present_voters
+
+
+class Resolution(models.Model):
+    """One motion about one person at one meeting: discussed and voted on one by one."""
+
+    Motion = Motion
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="resolutions"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="resolutions"
+    )
+    motion = models.CharField(_("表决事项"), max_length=32, choices=Motion.choices)
+    yes = models.PositiveIntegerField(_("赞成票"), null=True, blank=True)
+    no = models.PositiveIntegerField(_("反对票"), null=True, blank=True)
+    abstain = models.PositiveIntegerField(_("弃权票"), null=True, blank=True)
+    written_yes = models.PositiveIntegerField(
+        _("书面意见赞成"), default=0, help_text=_("未到会的有表决权党员会前提交的书面意见，计入赞成票。")
+    )
+    written_no = models.PositiveIntegerField(_("书面意见反对"), default=0)
+    written_abstain = models.PositiveIntegerField(_("书面意见弃权"), default=0)
+    opinion = models.TextField(_("决议意见"), blank=True)
+    secret_ballot = models.BooleanField(_("无记名投票"), default=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议决议")
+        verbose_name_plural = _("会议决议")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person", "motion"], name="resolution_one_per_person_motion"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "motion"], name="resolution_person_motion")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_motion_display()}"
+
+    @property
+    def has_votes(self) -> bool:
+        return self.yes is not None
+
+    @property
+    def yes_total(self) -> int:
+        """Yes votes at the meeting plus the written opinions in favour from absent voters."""
+        return (self.yes or 0) + self.written_yes
+
+    @property
+    def quorum_met(self) -> bool:
+        return rules.quorum_met(self.meeting.expected_voters, self.meeting.present_voters)
+
+    @property
+    def meets_pass_threshold(self) -> bool:
+        """R-PASS alone: yes_total > expected / 2 (False when no votes were recorded)."""
+        return self.has_votes and rules.passed(self.meeting.expected_voters, self.yes_total)
+
+    @property
+    def passed(self) -> bool:
+        """The motion carried: the meeting was quorate (R-QUORUM) and the vote passed (R-PASS)."""
+        return self.quorum_met and self.meets_pass_threshold
+
+    def findings(self) -> list[tuple[str, str, str]]:
+        """(rule_id, severity, message) for R-QUORUM / R-PASS; empty when the resolution is sound."""
+        meeting = self.meeting
+        return rules.findings(
+            kind=meeting.kind,
+            motion=self.motion,
+            expected=meeting.expected_voters,
+            present=meeting.present_voters,
+            yes=self.yes,
+            written_yes=self.written_yes,
+            secret_ballot=self.secret_ballot,
+        )

@@ -1,0 +1,336 @@
+"""Every write to the meeting records. Keyword-only, validated, in a transaction, recorded.
+
+A vote that fails (no quorum, not enough yes) is still recorded: the meeting happened. It simply
+does not pass (Resolution.passed is False) and Resolution.findings() names the broken rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePath
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.audit.models import ChangeAction
+from dangjian.audit.services import field_label, record_change, snapshot
+from dangjian.meetings import rules
+from dangjian.meetings.models import Meeting, Resolution
+from dangjian.orgs.models import Org
+from dangjian.people.models import Person
+
+MEETING_FIELDS = (
+    "org", "kind", "held_on", "title", "expected_voters", "present_voters", "written_opinions", "online",
+    "chair", "notes",
+)  # fmt: skip
+MEETING_EDITABLE = frozenset(
+    {
+        "kind", "held_on", "title", "expected_voters", "present_voters", "written_opinions", "online", "chair",
+        "notes", "minutes",
+    }
+)  # fmt: skip
+RESOLUTION_FIELDS = (
+    "meeting", "person", "motion", "yes", "no", "abstain", "written_yes", "written_no", "written_abstain",
+    "opinion", "secret_ballot",
+)  # fmt: skip
+RESOLUTION_EDITABLE = frozenset(
+    {"yes", "no", "abstain", "written_yes", "written_no", "written_abstain", "opinion", "secret_ballot"}
+)
+TEXT_LIMITS = {"title": 200, "chair": 60}
+MINUTES_EXTENSIONS = frozenset({".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png"})
+MINUTES_MAX_BYTES = 20 * 1024 * 1024
+# Stored in Chinese in the change log, translated when shown (like every change-log text).
+FRONTLINE_NOTE = gettext_noop("按火线入党特殊情况办理")
+DELETED_NOTE = gettext_noop("删除误录的决议")
+RESOLUTION_KEY = gettext_noop("会议决议")
+
+
+def _meeting_snapshot(meeting: Meeting) -> dict:
+    data = snapshot(meeting, MEETING_FIELDS)
+    data[field_label(meeting, "minutes")] = meeting.minutes.name if meeting.minutes else ""
+    return data
+
+
+def _resolution_snapshot(resolution: Resolution) -> dict:
+    return snapshot(resolution, RESOLUTION_FIELDS)
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+def _clean_texts(values: dict, errors: dict[str, list[str]]) -> None:
+    for field in ("title", "chair", "notes"):
+        if field in values:
+            values[field] = (values[field] or "").strip()
+    for field, limit in TEXT_LIMITS.items():
+        if len(values.get(field, "")) > limit:
+            label = Meeting._meta.get_field(field).verbose_name
+            errors.setdefault(field, []).append(
+                _("%(field)s不能超过%(n)d个字。") % {"field": label, "n": limit}
+            )
+
+
+def _minutes_errors(minutes) -> list[str]:
+    if not minutes:
+        return []
+    suffix = PurePath(minutes.name or "").suffix.lower()
+    size = getattr(minutes, "size", 0) or 0
+    if suffix not in MINUTES_EXTENSIONS or size > MINUTES_MAX_BYTES:
+        return [_("会议记录附件只能是PDF、OFD、Word、WPS或图片文件，且不超过20MB。")]
+    return []
+
+
+def _meeting_rule_errors(org: Org, values: dict, today: dt.date) -> dict[str, list[str]]:
+    return rules.meeting_errors(
+        org=org,
+        kind=values["kind"],
+        held_on=values["held_on"],
+        expected=values["expected_voters"],
+        present=values["present_voters"],
+        written_opinions=values["written_opinions"],
+        today=today,
+    )
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor,
+    org: Org,
+    kind: str,
+    held_on: dt.date,
+    expected_voters: int,
+    present_voters: int,
+    written_opinions: int = 0,
+    online: bool = False,
+    title: str = "",
+    chair: str = "",
+    notes: str = "",
+    minutes=None,
+) -> Meeting:
+    """Record a meeting held by `org`. Its resolutions are added one by one (resolution_record)."""
+    org = Org.objects.get(pk=org.pk)  # the caller's instance may be stale
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, org, _("您无权为该党组织记录会议。"))
+    values = dict(
+        kind=kind, held_on=held_on, expected_voters=expected_voters, present_voters=present_voters,
+        written_opinions=written_opinions, title=title, chair=chair, notes=notes,
+    )  # fmt: skip
+    errors = _meeting_rule_errors(org, values, timezone.localdate())
+    _clean_texts(values, errors)
+    if problems := _minutes_errors(minutes):
+        errors.setdefault("minutes", []).extend(problems)
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting(
+        org=org, online=bool(online), created_by=actor if actor is not None and actor.pk else None, **values
+    )
+    if minutes:
+        meeting.minutes = minutes
+    meeting.save()
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=meeting, after=_meeting_snapshot(meeting))
+    return meeting
+
+
+def _resolution_vote_errors(meeting: Meeting, values: dict) -> dict[str, list[str]]:
+    return rules.vote_errors(
+        kind=meeting.kind,
+        present=meeting.present_voters,
+        written_opinions=meeting.written_opinions,
+        yes=values["yes"],
+        no=values["no"],
+        abstain=values["abstain"],
+        written_yes=values["written_yes"],
+        written_no=values["written_no"],
+        written_abstain=values["written_abstain"],
+    )
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
+    """Correct a meeting record. Its resolutions must still fit the corrected attendance and kind.
+
+    `minutes`: a new file replaces the attachment, False removes it, None leaves it as it is.
+    """
+    unknown = set(changes) - MEETING_EDITABLE
+    if unknown:
+        raise ValidationError(
+            _("不能直接修改这些字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}
+        )
+    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, meeting.org, _("您无权修改该会议记录。"))
+    before = _meeting_snapshot(meeting)
+    minutes = changes.pop("minutes", None)
+    values = {f: getattr(meeting, f) for f in MEETING_EDITABLE - {"minutes"}}
+    values.update(changes)
+    errors = _meeting_rule_errors(meeting.org, values, timezone.localdate())
+    _clean_texts(values, errors)
+    if minutes and (problems := _minutes_errors(minutes)):
+        errors.setdefault("minutes", []).extend(problems)
+    if not errors:
+        probe = Meeting(org=meeting.org, **values)
+        for resolution in meeting.resolutions.select_related("person"):
+            problems = [
+                m for ms in _resolution_vote_errors(probe, _votes_of(resolution)).values() for m in ms
+            ]
+            if values["kind"] != meeting.kind:
+                problems += rules.motion_kind_errors(
+                    motion=resolution.motion, meeting_kind=values["kind"], org=meeting.org
+                )
+            for problem in problems:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    _("已记录的决议（%(resolution)s）与修改后的会议记录不符：%(problem)s")
+                    % {"resolution": str(resolution), "problem": problem}
+                )
+    if errors:
+        raise ValidationError(errors)
+    for key, value in values.items():
+        setattr(meeting, key, value)
+    meeting.online = bool(meeting.online)
+    if minutes is False:
+        meeting.minutes = None
+    elif minutes:
+        meeting.minutes = minutes
+    meeting.save()
+    after = _meeting_snapshot(meeting)
+    if after != before:
+        record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, before=before, after=after)
+    return meeting
+
+
+def _votes_of(resolution: Resolution) -> dict:
+    return {
+        f: getattr(resolution, f)
+        for f in ("yes", "no", "abstain", "written_yes", "written_no", "written_abstain")
+    }
+
+
+@transaction.atomic
+def resolution_record(
+    *,
+    actor,
+    meeting: Meeting,
+    person: Person,
+    motion: str,
+    yes: int | None = None,
+    no: int | None = None,
+    abstain: int | None = None,
+    written_yes: int = 0,
+    written_no: int = 0,
+    written_abstain: int = 0,
+    opinion: str = "",
+    secret_ballot: bool = True,
+    frontline_exception: bool = False,
+) -> Resolution:
+    """Record one motion about one person at `meeting` (逐个讨论、逐个表决).
+
+    Votes are required at the meetings that vote (支委会, 支部党员大会, 党委会). A failing vote is
+    recorded like any other; it just does not pass. `frontline_exception` (火线入党, RULES.md §6.2)
+    lets a temporary org decide admissions, and frees the person from the meeting org's subtree.
+    """
+    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    person = Person.objects.select_related("org").get(pk=person.pk)
+    org = meeting.org
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, org, _("您无权在该会议上记录决议。"))
+        if (org.is_temporary or frontline_exception) and not scope.can(actor, Action.VIEW, person.org):
+            raise PermissionDenied(_("该人员不在您的管理范围内，不能为其记录决议。"))
+    values = dict(
+        yes=yes, no=no, abstain=abstain, written_yes=written_yes, written_no=written_no,
+        written_abstain=written_abstain,
+    )  # fmt: skip
+    errors: dict[str, list[str]] = {}
+    if not org.is_active:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            _("“%(name)s”已撤销，不能再记录决议。") % {"name": org.name}
+        )
+    if not person.is_active:
+        errors.setdefault("person", []).append(_("该人员已减少（不在册），不能再记录决议。"))
+    problems = rules.motion_errors(
+        motion=motion, meeting_kind=meeting.kind, org=org, person_name=person.name, person_org=person.org,
+        frontline_exception=frontline_exception,
+    )  # fmt: skip
+    if problems:
+        errors.setdefault("motion", []).extend(problems)
+    elif Resolution.objects.filter(meeting=meeting, person=person, motion=motion).exists():
+        errors.setdefault("motion", []).append(
+            _("该会议已就“%(person)s”的“%(motion)s”记录过决议：逐个表决，每人每项只记录一次。")
+            % {"person": person.name, "motion": Resolution.Motion(motion).label}
+        )
+    _merge(errors, _resolution_vote_errors(meeting, values))
+    if errors:
+        raise ValidationError(errors)
+    resolution = Resolution.objects.create(
+        meeting=meeting, person=person, motion=motion, opinion=(opinion or "").strip(),
+        secret_ballot=bool(secret_ballot), **values,
+    )  # fmt: skip
+    record_change(
+        actor=actor, action=ChangeAction.CREATE, obj=resolution, after=_resolution_snapshot(resolution),
+        message=_frontline_note(frontline_exception),
+    )  # fmt: skip
+    return resolution
+
+
+def _frontline_note(frontline_exception: bool) -> str:
+    return FRONTLINE_NOTE if frontline_exception else ""
+
+
+@transaction.atomic
+def resolution_update(*, actor, resolution: Resolution, **changes) -> Resolution:
+    """Correct the votes or the opinion of a resolution. The person and the motion stay."""
+    unknown = set(changes) - RESOLUTION_EDITABLE
+    if unknown:
+        raise ValidationError(
+            _("不能直接修改这些字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}
+        )
+    resolution = (
+        Resolution.objects.select_for_update().select_related("meeting__org", "person").get(pk=resolution.pk)
+    )
+    meeting = resolution.meeting
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, meeting.org, _("您无权修改该会议的决议。"))
+    before = _resolution_snapshot(resolution)
+    values = _votes_of(resolution)
+    values.update({k: v for k, v in changes.items() if k in values})
+    errors = _resolution_vote_errors(meeting, values)
+    if errors:
+        raise ValidationError(errors)
+    for key, value in values.items():
+        setattr(resolution, key, value)
+    if "opinion" in changes:
+        resolution.opinion = (changes["opinion"] or "").strip()
+    if "secret_ballot" in changes:
+        resolution.secret_ballot = bool(changes["secret_ballot"])
+    resolution.save()
+    after = _resolution_snapshot(resolution)
+    if after != before:
+        record_change(actor=actor, action=ChangeAction.UPDATE, obj=resolution, before=before, after=after)
+    return resolution
+
+
+@transaction.atomic
+def resolution_delete(*, actor, resolution: Resolution) -> None:
+    """Remove a resolution entered by mistake (recorded in the change log with its content)."""
+    resolution = Resolution.objects.select_related("meeting__org", "person").get(pk=resolution.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, resolution.meeting.org, _("您无权删除该会议的决议。"))
+    record_change(
+        actor=actor, action=ChangeAction.DELETE, obj=resolution, before=_resolution_snapshot(resolution)
+    )
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=resolution.meeting,
+        before={RESOLUTION_KEY: str(resolution)}, after={RESOLUTION_KEY: None}, message=DELETED_NOTE,
+    )  # fmt: skip
+    try:
+        resolution.delete()
+    except ProtectedError as exc:
+        raise ValidationError(_("该决议已被其他记录引用（如发展纪实），不能删除。")) from exc
