@@ -39,12 +39,13 @@ class Scale:
     grassroots: int  # grassroots organizations (基层党组织), local committees excluded
     members: int  # probationary + full members
     towns_per_county: int
+    frontline: int  # frontline admissions (火线入党) in February 2020; seed 001 reports 49 for the city
 
 
 SCALES = {
-    "small": Scale(counties=1, grassroots=40, members=560, towns_per_county=3),
-    "county": Scale(counties=1, grassroots=1200, members=20000, towns_per_county=22),
-    "city": Scale(counties=6, grassroots=7479, members=134000, towns_per_county=30),
+    "small": Scale(counties=1, grassroots=40, members=560, towns_per_county=3, frontline=3),
+    "county": Scale(counties=1, grassroots=1200, members=20000, towns_per_county=22, frontline=12),
+    "city": Scale(counties=6, grassroots=7479, members=134000, towns_per_county=30, frontline=49),
 }
 
 COUNTIES = [
@@ -441,7 +442,7 @@ def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[s
         }
     else:
         if standing == Standing.PROBATIONARY:
-            admitted = ref - _days(rng, 5, 360)
+            admitted = ref - _days(rng, 60, 360)  # approved (about a month later) by the reference date
         else:
             earliest = adult + dt.timedelta(days=900)
             span = max(1, (ref - dt.timedelta(days=400) - earliest).days)
@@ -526,7 +527,14 @@ def load_demo(
                 reduced_on=REFERENCE_DATE - _days(rng, 1, 300),
                 note=note,
             )
+        from dangjian.development.demo import load_development_demo
+
+        cases = load_development_demo(rng, REFERENCE_DATE, frontline=scale.frontline, log=log)
+        log(f"已补录 {cases} 份发展纪实。")
         logins = _demo_users(root)
+    from dangjian.development import due
+
+    due.refresh()
     analyze_tables()
     return DemoResult(orgs=org_count, people=people, logins=logins)
 

@@ -36,12 +36,20 @@ def test_tree_is_deterministic_for_a_seed():
 def test_small_demo_loads_valid_people_in_every_standing():
     result = load_demo("small")
     root = User.objects.get(username="root")
-    assert result.people == Person.objects.count()
+    assert result.people + SCALES["small"].frontline == Person.objects.count()
+    from dangjian.development.models import Case
+    from dangjian.development.services import current_records, milestones
+
+    assert Case.objects.exclude(special_basis="").count() == SCALES["small"].frontline
+    assert {c.stage for c in Case.objects.all()} >= {1, 2, 5, 6}
+    for case in Case.objects.select_related("person"):
+        derived = milestones(current_records(case))
+        assert all(getattr(case.person, k) == v for k, v in derived.items()), case.person.name
     assert suborg_counts(root)["grassroots"] == SCALES["small"].grassroots
     standings = set(Person.objects.values_list("standing", flat=True))
     assert standings == set(Standing.values)
     members = Person.objects.filter(standing__in=["probationary", "full"]).count()
-    assert members == SCALES["small"].members
+    assert members == SCALES["small"].members + SCALES["small"].frontline
     for person in Person.objects.all():
         info = parse_id_number(person.id_number)
         assert info.birth_date == person.birth_date
