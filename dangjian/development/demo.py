@@ -95,6 +95,20 @@ def history(person: Person, ctx: _Context, rng: random.Random, *, flaw: str = ""
         add(8, candidate + _days(rng, 3, 15))
         introducers_on = candidate + _days(rng, 5, 20)
         add(9, introducers_on, introducers=ctx.sponsors(person, introducers_on, 2, rng))
+    if candidate and not meeting:  # still a candidate: vetting under way, some waiting for approval
+        waited = (ref - candidate).days
+        if waited > 60:
+            add(10, candidate + _days(rng, 25, 40), result="合格")
+            start = candidate + _days(rng, 30, 45)
+            add(11, start + dt.timedelta(days=2), start=start.isoformat(), hours=24)
+        if waited > 100:
+            add(12, candidate + _days(rng, 50, 60))
+            add(13, candidate + _days(rng, 62, 70))
+            add(14, candidate + _days(rng, 72, 78))
+        if waited > 130 and rng.random() < 0.6:
+            held = candidate + _days(rng, 80, 95)
+            add(15, held, **_votes(rng, len(ctx.full_members[person.org_id])))
+            add(16, held + _days(rng, 3, 15))
     if meeting:
         add(10, meeting - _days(rng, 25, 40), result="合格")
         start = meeting - _days(rng, 15, 22)

@@ -34,7 +34,7 @@ STEP_DATE = {
 # A later step needs these earlier steps to have been recorded (R-MISSING) on or before it (R-ORDER).
 DEPENDS: dict[int, tuple[int, ...]] = {
     2: (1,), 3: (1,), 4: (3,), 5: (3,), 6: (3,), 7: (3,), 8: (7,), 9: (7,), 10: (7,), 11: (7,), 12: (7,),
-    13: (12,), 14: (13,), 15: (9, 10, 11, 14), 16: (15,), 17: (15,), 18: (17,), 19: (17,), 20: (17,),
+    13: (12,), 14: (13,), 15: (9, 10, 11, 14), 16: (15,), 17: (15,), 18: (17,), 19: (17,), 20: (17,), 21: (17,),
     22: (17,), 23: (22,), 24: (23,), 25: (23,),
 }  # fmt: skip
 # Work of stage III (steps 8–14) lies on or before the admission meeting (15).

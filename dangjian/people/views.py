@@ -38,9 +38,16 @@ def person_detail(request, pk: int):
             "can_reveal": scope.can(request.user, Action.VIEW_PERSONAL_DATA, person.org),
             "can_change": person.is_active and scope.can(request.user, Action.CHANGE_PERSON, person.org),
             "ancestors": [*ancestors_in_scope(request.user, person.org), person.org],
+            "case": _case_of(person),
             "history": history_for(person)[:100],
         },
     )
+
+
+def _case_of(person):
+    from dangjian.development.models import Case
+
+    return Case.objects.filter(person=person).only("id").first()
 
 
 def _resolve_org(user, code: str) -> Org | None:

@@ -30,6 +30,7 @@ def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[Path]:
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; the server may run as another user
             os.replace(tmp, mo_path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
