@@ -55,6 +55,17 @@ def forbidden(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
+    findings = getattr(exc, "findings", None)
+    if findings is not None:
+        from dangjian.development.services import NeedsAcknowledgement
+
+        code = "needs_acknowledgement" if isinstance(exc, NeedsAcknowledgement) else "rule_violation"
+        return api.create_response(
+            request,
+            {"detail": "步骤未通过规则检查。", "code": code, "errors": {"__all__": exc.messages},
+             "findings": [f.as_dict() for f in findings]},
+            status=422,
+        )  # fmt: skip
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": _("数据校验未通过。"), "errors": errors}, status=422)
 
@@ -265,3 +276,12 @@ def update_person(request, person_id: int, payload: PersonPatch):
     changes = {k: v for k, v in changes.items() if v is not None or k.endswith("_on")}
     people_services.person_update(actor=request.user, person=person, **changes)
     return scope.get_person_for_user(request.user, person.pk)
+
+
+def _mount_routers() -> None:
+    from dangjian.development.api import router as development_router
+
+    api.add_router("/development", development_router)
+
+
+_mount_routers()
