@@ -54,12 +54,12 @@ def load(db: str, scale: str) -> float:
     return time.perf_counter() - started
 
 
-def pages(db: str, repeat: int) -> dict:
+def run_script(name: str, db: str, repeat: int) -> dict:
     out = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "pages.py"), "--repeat", str(repeat)],
+        [sys.executable, str(ROOT / "bench" / name), "--repeat", str(repeat)],
         env=env_for(db), check=True, capture_output=True, text=True,
     )  # fmt: skip
-    return json.loads(out.stdout)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -80,12 +80,12 @@ def main() -> None:
         if not args.skip_load:
             entry["demo_load_seconds"] = round(load(db, args.scale), 1)
             print(f"[{db}] demo --scale {args.scale}: {entry['demo_load_seconds']} s", flush=True)
-        entry["pages_ms"] = pages(db, args.repeat)
-        for name, stats in entry["pages_ms"].items():
-            print(
-                f"[{db}] {name}: median {stats['median']} ms (p90 {stats['p90']} ms, n={stats['n']})",
-                flush=True,
-            )
+        entry["pages_ms"] = run_script("pages.py", db, args.repeat)
+        entry["pipeline_ms"] = run_script("pipeline.py", db, args.repeat)
+        for name, stats in {**entry["pages_ms"], **entry["pipeline_ms"]}.items():
+            extra = {k: v for k, v in stats.items() if k not in ("median", "p90", "n")}
+            print(f"[{db}] {name}: median {stats['median']} ms (p90 {stats['p90']} ms, n={stats['n']}) {extra or ''}",
+                  flush=True)  # fmt: skip
         report[db] = entry
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))

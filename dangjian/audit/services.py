@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -36,15 +37,10 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Serialise the named fields for the change log, hiding personal identifiers."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _snapshot(obj, fields)
-
-
-def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        key = field_label(obj, name)
+        key, choices = _field_meta(type(obj), name)
         if name in SENSITIVE_FIELDS:
             data[key] = SENSITIVE_MARK if getattr(obj, field.attname) else ""
             continue
@@ -53,16 +49,29 @@ def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             data[key] = str(related) if related is not None else None
             continue
         value = getattr(obj, field.attname)
-        if field.choices and value not in (None, ""):
-            value = dict(field.flatchoices).get(value, value)
+        if choices and value not in (None, ""):
+            value = choices.get(value, value)
         data[key] = _plain(value)
     return data
 
 
+@lru_cache(maxsize=512)
+def _field_meta(model: type[models.Model], name: str) -> tuple[str, dict[Any, str]]:
+    """A field's label and choice labels in the site language (zh-hans), resolved once.
+
+    The change log is stored in Chinese whatever language the request uses; resolving the lazy
+    labels for every object of a bulk load would cost a translation switch per field.
+    """
+    field = model._meta.get_field(name)
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(field.verbose_name)
+        choices = {value: str(text) for value, text in field.flatchoices} if field.choices else {}
+    return label, choices
+
+
 def field_label(obj: models.Model, name: str) -> str:
     """Change-log keys are the fields' Chinese names, so the history reads as the user sees it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(obj._meta.get_field(name).verbose_name)
+    return _field_meta(type(obj), name)[0]
 
 
 def record_change(

@@ -2,8 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from dangjian.accounts import scope
+from dangjian.development.selectors import due_for
 from dangjian.orgs.selectors import suborg_counts
 from dangjian.people.selectors import category_counts, search_people, standing_counts
+
+HOME_DUE_ITEMS = 12
 
 
 @login_required
@@ -18,6 +21,8 @@ def home(request):
             "standings": standing_counts(request.user),
             "categories": category_counts(request.user),
             "orgs": suborg_counts(request.user),
+            "due_items": list(due_for(request.user)[:HOME_DUE_ITEMS]),
+            "due_total": due_for(request.user).count(),
         },
     )
 

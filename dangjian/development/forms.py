@@ -1,7 +1,11 @@
 from django import forms
 
 from dangjian.core.forms import DateInput
+from dangjian.development.catalog import EVIDENCE_KINDS, STEP_BY_NUMBER
 from dangjian.development.rules import RULES
+
+EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
 class _Styled(forms.Form):
@@ -83,8 +87,18 @@ class StepForm(_Styled):
             self.fields["extension_months"] = forms.IntegerField(
                 label="延长预备期月数", min_value=1, max_value=24, required=False
             )
+        definition = STEP_BY_NUMBER[step]
+        kinds = [(k, EVIDENCE_KINDS[k]) for k in definition.evidence] + [("other", EVIDENCE_KINDS["other"])]
+        self.fields["evidence_kind"] = forms.ChoiceField(label="佐证材料类型", choices=kinds, required=False)
+        self.fields["evidence_file"] = forms.FileField(
+            label="佐证材料（PDF、图片或Word，20MB以内）", required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": ",".join(EVIDENCE_EXTENSIONS)}),
+        )  # fmt: skip
         if warnings:
             self.fields["acknowledge"].choices = [(f.rule, f"【{f.rule}】{f.message}") for f in warnings]
+            # Full width, and no "form-check-input" class: Django puts a CheckboxSelectMultiple's class on
+            # its wrapper <div> too, which Bootstrap then squeezes into a 1em box.
+            self.fields["acknowledge"].widget.attrs = {"col": "col-12"}
         else:  # keep acknowledgements that were already given, invisibly
             self.fields["acknowledge"].choices = [(r.id, r.id) for r in RULES]
             self.fields["acknowledge"].widget = forms.MultipleHiddenInput()
@@ -94,8 +108,25 @@ class StepForm(_Styled):
             elif not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.MultipleHiddenInput):
                 field.widget.attrs.setdefault("class", "form-control")
 
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            if not upload.name.lower().endswith(EVIDENCE_EXTENSIONS):
+                raise forms.ValidationError("佐证材料只能是PDF、图片、Word或Excel文件。")
+            if upload.size > EVIDENCE_MAX_BYTES:
+                raise forms.ValidationError("佐证材料不能超过20MB。")
+        return upload
+
+    def evidence(self) -> list[dict]:
+        upload = self.cleaned_data.get("evidence_file")
+        if not upload:
+            return []
+        number = self.cleaned_data.get("form_number", "")
+        return [{"kind": self.cleaned_data.get("evidence_kind") or "other", "file": upload, "title": upload.name,
+                 "number": number}]  # fmt: skip
+
     def step_data(self) -> dict:
-        skip = {"on", "note", "filing_ref", "org_code", "acknowledge"}
+        skip = {"on", "note", "filing_ref", "org_code", "acknowledge", "evidence_kind", "evidence_file"}
         data = {}
         for key, value in self.cleaned_data.items():
             if key in skip or value in (None, "", []):
@@ -121,3 +152,69 @@ class SpecialBasisForm(_Styled):
 
 class ReasonForm(_Styled):
     reason = forms.CharField(label="原因", max_length=300)
+
+
+class RuleSetForm(_Styled):
+    """A rule set's header fields plus, for every rule, enabled / severity / parameters."""
+
+    name = forms.CharField(label="名称", max_length=100)
+    code = forms.CharField(label="编号", max_length=40, help_text="全辖区唯一，如 GA-2026-公示")
+    org_code = forms.CharField(label="适用党组织代码（含下级）", max_length=32, required=False)
+    effective_from = forms.DateField(label="生效日期", widget=DateInput())
+    effective_to = forms.DateField(label="失效日期", required=False, widget=DateInput())
+    description = forms.CharField(
+        label="说明（依据文件）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, base: dict, editing: bool = False, **kwargs):
+        """`base`: the effective values before this rule set ({rule id: {severity, enabled, params}})."""
+        super().__init__(*args, **kwargs)
+        self.base = base
+        if editing:
+            del self.fields["code"]
+            del self.fields["org_code"]
+        self.rule_rows = []
+        for rule in RULES:
+            current = base[rule.id]
+            enabled = forms.BooleanField(label="启用", required=False, initial=current["enabled"])
+            enabled.widget.attrs["class"] = "form-check-input"
+            severity = forms.ChoiceField(label="严重程度", choices=[("violation", "违规"), ("warning", "提醒")],
+                                         initial=current["severity"], required=False)  # fmt: skip
+            severity.widget.attrs["class"] = "form-select form-select-sm"
+            self.fields[f"{rule.id}__enabled"] = enabled
+            self.fields[f"{rule.id}__severity"] = severity
+            params = []
+            for key, default in rule.params.items():
+                value = current["params"].get(key, default)
+                if isinstance(default, bool):
+                    field = forms.BooleanField(label=key, required=False, initial=value)
+                    field.widget.attrs["class"] = "form-check-input"
+                elif isinstance(default, int):
+                    field = forms.IntegerField(label=key, min_value=0, initial=value, required=False)
+                    field.widget.attrs["class"] = "form-control form-control-sm"
+                else:
+                    field = forms.CharField(label=key, initial=value, required=False)
+                    field.widget.attrs["class"] = "form-control form-control-sm"
+                self.fields[f"{rule.id}__{key}"] = field
+                params.append(f"{rule.id}__{key}")
+            self.rule_rows.append((rule, f"{rule.id}__enabled", f"{rule.id}__severity", params))
+
+    def overrides(self) -> dict:
+        """Only what differs from the base: a profile states its local deviations, nothing more."""
+        out: dict = {}
+        for rule, enabled_key, severity_key, params in self.rule_rows:
+            base = self.base[rule.id]
+            changed: dict = {}
+            if self.cleaned_data[enabled_key] != base["enabled"]:
+                changed["enabled"] = self.cleaned_data[enabled_key]
+            if self.cleaned_data[severity_key] and self.cleaned_data[severity_key] != base["severity"]:
+                changed["severity"] = self.cleaned_data[severity_key]
+            for key in params:
+                name = key.split("__", 1)[1]
+                if self.cleaned_data[key] in (None, "") and not isinstance(rule.params[name], bool):
+                    continue  # left empty: keep the inherited value
+                if self.cleaned_data[key] != base["params"].get(name, rule.params[name]):
+                    changed[name] = self.cleaned_data[key]
+            if changed:
+                out[rule.id] = changed
+        return out

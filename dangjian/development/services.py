@@ -142,7 +142,7 @@ def case_set_status(*, actor, case: Case, status: str, reason: str) -> Case:
     if not (reason or "").strip():
         raise ValidationError("请填写原因。")
     if case.status in (CaseStatus.CONVERTED, CaseStatus.ARCHIVED, CaseStatus.DISQUALIFIED):
-        raise ValidationError(f"该发展纪实已{case.get_status_display()}，不能再改变状态。")
+        raise ValidationError(f"该发展纪实当前为“{case.get_status_display()}”，不能再改变状态。")
     if status != CaseStatus.OPEN and case.stage >= 5:
         raise ValidationError("已接收为预备党员，不能暂缓或不予发展；请按转正程序处理。")
     if status == case.status:

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.core.forms import apply_service_errors
+from dangjian.development import rulesets as rulesets_module
 from dangjian.development import selectors, services
 from dangjian.development.catalog import STAGES, STEP_BY_NUMBER, STEPS
-from dangjian.development.forms import CaseStatusForm, ReasonForm, SpecialBasisForm, StepForm
+from dangjian.development.forms import CaseStatusForm, ReasonForm, RuleSetForm, SpecialBasisForm, StepForm
 from dangjian.development.models import DueKind, StepRecord
 from dangjian.orgs.models import Org, subtree_q
 from dangjian.orgs.selectors import ancestors_in_scope
@@ -40,6 +41,16 @@ def case_detail(request, pk: int):
     findings = services.case_findings(case)
     can_change = scope.can(request.user, Action.CHANGE_PERSON, case.org)
     done = {r.step for r in records if r.is_current}
+    # Steps the user may open a form for: all while open, only 材料归档 once converted or disqualified;
+    # the approvals (17, 24) only for the higher committee, so a secretary is not sent to a 403.
+    recordable = {s.number for s in STEPS} if case.status == "open" else set()
+    if case.status in ("converted", "disqualified") and 25 not in done:
+        recordable = {25}
+    parent = Org.objects.filter(path=case.org.path[: -Org.steplen]).first()
+    if parent is None or not scope.can(request.user, Action.CHANGE_PERSON, parent):
+        recordable -= set(services.APPROVAL_STEPS)
+    if not can_change:
+        recordable = set()
     stages = []
     for stage in STAGES:
         steps = [(s, by_step.get(s.number, [])) for s in STEPS if s.stage == stage.number]
@@ -49,7 +60,8 @@ def case_detail(request, pk: int):
         "development/case.html",
         {
             "nav": "orgs", "case": case, "person": case.person, "stages": stages, "findings": findings,
-            "can_change": can_change, "done": done, "next_steps": _next_steps(done, case),
+            "can_change": can_change, "done": done, "recordable": recordable,
+            "next_steps": [s for s in _next_steps(done, case) if s.number in recordable],
             "ancestors": [*ancestors_in_scope(request.user, case.org), case.org],
         },
     )  # fmt: skip
@@ -58,6 +70,8 @@ def case_detail(request, pk: int):
 def _next_steps(done: set[int], case) -> list:
     from dangjian.development.rules import DEPENDS
 
+    if case.status in ("converted", "disqualified"):
+        return [] if 25 in done else [STEP_BY_NUMBER[25]]
     if case.status != "open":
         return []
     out = []
@@ -113,7 +127,9 @@ def step_form(request, pk: int, step: int):
         elif parent:
             initial["org_code"] = parent.code
     warnings = []
-    form = StepForm(request.POST or None, step=step, members=_members(case), initial=initial)
+    form = StepForm(
+        request.POST or None, request.FILES or None, step=step, members=_members(case), initial=initial
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         org = _resolve_org(request, form, case)
@@ -123,16 +139,19 @@ def step_form(request, pk: int, step: int):
                 note=form.cleaned_data.get("note", ""), filing_ref=form.cleaned_data.get("filing_ref", ""),
                 acknowledge=form.cleaned_data.get("acknowledge", []),
             )  # fmt: skip
+            evidence = form.evidence()
             if request.POST.get("preview"):
                 preview = services.step_preview(
                     case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=org
                 )
             else:
                 try:
-                    services.step_record(actor=request.user, **kwargs)
+                    services.step_record(actor=request.user, evidence=evidence, **kwargs)
                 except services.NeedsAcknowledgement as exc:
                     warnings = exc.findings
-                    form = StepForm(request.POST, step=step, members=_members(case), warnings=warnings)
+                    form = StepForm(
+                        request.POST, request.FILES, step=step, members=_members(case), warnings=warnings
+                    )
                     form.is_valid()
                     form.add_error(
                         None, "以下提醒需要您确认后才能保存：请勾选“已阅知并确认”，并在说明中写明原因。"
@@ -252,4 +271,111 @@ def due_list(request):
         request,
         "development/due.html",
         {"nav": "due", "org": org, "page": page, "kind": kind, "kinds": DueKind.choices},
+    )
+
+
+@login_required
+def evidence_download(request, pk: int):
+    from django.http import FileResponse, Http404
+
+    from dangjian.development.models import Evidence
+
+    item = Evidence.objects.select_related("record").filter(pk=pk).first()
+    if item is None or not item.file:
+        raise Http404("材料不存在。")
+    selectors.get_case_for_user(request.user, item.record.case_id)  # 404 outside the user's scope
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.title or item.file.name)
+
+
+def _effective(overrides: dict | None) -> dict:
+    from dangjian.development.rules import effective_rules
+
+    return {e.rule.id: {"severity": e.severity, "enabled": e.enabled, "params": e.params, "article": e.article}
+            for e in effective_rules(overrides)}  # fmt: skip
+
+
+@login_required
+def ruleset_list(request):
+    from dangjian.development.models import RuleSet
+
+    rulesets = RuleSet.objects.select_related("org", "parent").order_by("org__path", "effective_from")
+    return render(
+        request,
+        "development/rulesets.html",
+        {"nav": "rules", "rulesets": rulesets, "can_create": rulesets_module.can_edit(request.user, _admin_root(request.user))},
+    )  # fmt: skip
+
+
+def _admin_root(user):
+    roots = list(scope.scope_roots(user)[:1])
+    return roots[0] if roots else None
+
+
+@login_required
+def ruleset_detail(request, pk: int):
+    from dangjian.audit.services import history_for
+    from dangjian.development.models import RuleSet
+
+    ruleset = RuleSet.objects.select_related("org", "parent").filter(pk=pk).first()
+    if ruleset is None:
+        raise PermissionDenied("规则集不存在。")
+    base = _effective(ruleset.parent.merged_overrides() if ruleset.parent else None)
+    editable = rulesets_module.can_edit(request.user, ruleset.org)
+    initial_values = _effective(ruleset.merged_overrides())
+    form = RuleSetForm(
+        request.POST or None, base=initial_values, editing=True,
+        initial={"name": ruleset.name, "effective_from": ruleset.effective_from, "effective_to": ruleset.effective_to,
+                 "description": ruleset.description},
+    )  # fmt: skip
+    form.base = base
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("您无权修改该规则集。")
+        if form.is_valid():
+            try:
+                rulesets_module.ruleset_update(
+                    actor=request.user, ruleset=ruleset, name=form.cleaned_data["name"],
+                    effective_from=form.cleaned_data["effective_from"], effective_to=form.cleaned_data["effective_to"],
+                    description=form.cleaned_data["description"], overrides=form.overrides(),
+                )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "规则集已保存。")
+                return redirect("ruleset-detail", ruleset.pk)
+    return render(
+        request,
+        "development/ruleset.html",
+        {"nav": "rules", "ruleset": ruleset, "form": form, "editable": editable, "history": history_for(ruleset)[:50]},
+    )  # fmt: skip
+
+
+@login_required
+def ruleset_create(request):
+    from dangjian.development.models import RuleSet
+
+    national = RuleSet.objects.filter(org__isnull=True, is_active=True).order_by("-effective_from").first()
+    base = _effective(national.merged_overrides() if national else None)
+    form = RuleSetForm(request.POST or None, base=base, initial={"effective_from": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["org_code"].strip()
+        org = scope.orgs_for(request.user).filter(code=code).first() if code else None
+        if code and org is None:
+            form.add_error("org_code", "找不到该组织代码，或该组织不在您的管理范围内。")
+        else:
+            try:
+                ruleset = rulesets_module.ruleset_create(
+                    actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"], org=org,
+                    effective_from=form.cleaned_data["effective_from"], effective_to=form.cleaned_data["effective_to"],
+                    parent=national, overrides=form.overrides(), description=form.cleaned_data["description"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error("org_code", str(exc))
+            else:
+                messages.success(request, "本地规则集已建立。")
+                return redirect("ruleset-detail", ruleset.pk)
+    return render(
+        request, "development/ruleset.html", {"nav": "rules", "form": form, "editable": True, "ruleset": None}
     )

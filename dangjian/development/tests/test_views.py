@@ -118,3 +118,36 @@ def test_board_query_count_does_not_grow_with_cases(world, client_as):
         case_open(actor=None, person=make_person(world.branch_a1_2, name="子丑寅卯辰巳午未申酉戌亥"[i], standing="applicant",
                                                  applied_on=D(2024, 1, 1)))  # fmt: skip
     assert count() == few
+
+
+def test_evidence_upload_and_scoped_download(world, client_as, case, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(world.secretary)
+    upload = SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.4 talk record", content_type="application/pdf")
+    response = client.post(
+        f"/development/case/{case.pk}/step/2/",
+        {"on": "2022-03-20", "evidence_kind": "talk_record", "evidence_file": upload},
+    )
+    assert response.status_code == 302
+    record = StepRecord.objects.get(case=case, step=2)
+    item = record.evidence.get()
+    assert item.kind == "talk_record" and item.title == "谈话记录.pdf"
+    page = client.get(f"/development/case/{case.pk}/").content.decode()
+    assert f"/development/evidence/{item.pk}/" in page
+    download = client.get(f"/development/evidence/{item.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert client_as(world.outsider).get(f"/development/evidence/{item.pk}/").status_code == 404
+
+
+def test_evidence_of_the_wrong_type_is_refused(world, client_as, case, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    response = client_as(world.secretary).post(
+        f"/development/case/{case.pk}/step/2/", {"on": "2022-03-20", "evidence_file": upload}
+    )
+    assert "只能是PDF" in response.content.decode()
+    assert not StepRecord.objects.filter(case=case, step=2).exists()

@@ -1,0 +1,95 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from dangjian.audit.models import ChangeRecord
+from dangjian.conftest import make_person
+from dangjian.development.models import RuleSet
+from dangjian.development.rulesets import ruleset_create, ruleset_update
+from dangjian.development.services import RuleViolation, case_open, rules_in_force, ruleset_for, step_record
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def test_national_ruleset_is_seeded_and_in_force(world):
+    ruleset = ruleset_for(world.branch_a1_1, D(2024, 1, 1))
+    assert ruleset.code == "national-2014"
+    assert ruleset_for(world.branch_a1_1, D(2010, 1, 1)) is None  # before the 2014 细则: defaults
+
+
+def test_local_profile_applies_to_its_subtree_only(world):
+    profile = ruleset_create(
+        actor=world.admin, code="CTY-A-公示", name="甲县公示规定", org=world.county_a,
+        effective_from=D(2020, 1, 1), overrides={"R-NOTICE": {"required": True, "working_days": 7}},
+    )  # fmt: skip
+    assert ruleset_for(world.branch_a1_1, D(2024, 1, 1)) == profile
+    assert ruleset_for(world.branch_b_1, D(2024, 1, 1)).code == "national-2014"
+    notice = {e.rule.id: e for e in rules_in_force(world.branch_a1_1, D(2024, 1, 1))}["R-NOTICE"]
+    assert notice.params == {"working_days": 7, "required": True}
+    assert ChangeRecord.objects.filter(object_type="development.ruleset", object_id=profile.pk).exists()
+
+
+def test_profile_changes_what_a_step_recording_accepts(world):
+    ruleset_create(actor=world.admin, code="TALK", name="谈话两周", org=world.town_a1, effective_from=D(2020, 1, 1),
+                   overrides={"R-TALK": {"severity": "violation", "months": 0}})  # fmt: skip
+    person = make_person(world.branch_a1_1, name="赵新", standing="applicant", applied_on=D(2024, 3, 1))
+    case = case_open(actor=world.secretary, person=person)
+    step_record(actor=world.secretary, case=case, step=1, on=D(2024, 3, 1))
+    with pytest.raises(RuleViolation, match="R-TALK"):
+        step_record(actor=world.secretary, case=case, step=2, on=D(2024, 3, 2))
+
+
+def test_only_org_admins_edit_and_bad_parameters_are_refused(world):
+    with pytest.raises(PermissionDenied):
+        ruleset_create(
+            actor=world.secretary, code="X", name="x", org=world.branch_a1_1, effective_from=D(2024, 1, 1)
+        )
+    with pytest.raises(PermissionDenied):
+        ruleset_create(actor=world.admin, code="NAT", name="全国", org=None, effective_from=D(2024, 1, 1))
+    for overrides, message in (
+        ({"R-NOPE": {}}, "没有编号"), ({"R-TALK": {"months": -1}}, "无效"), ({"R-TALK": {"colour": 1}}, "没有参数"),
+        ({"R-TALK": {"severity": "fatal"}}, "严重程度"),
+    ):  # fmt: skip
+        with pytest.raises(ValidationError, match=message):
+            ruleset_create(actor=world.admin, code=f"C{len(message)}", name="x", org=world.county_a,
+                           effective_from=D(2024, 1, 1), overrides=overrides)  # fmt: skip
+    assert not RuleSet.objects.exclude(code="national-2014").exists()
+
+
+def test_update_records_history(world):
+    profile = ruleset_create(
+        actor=world.admin, code="P", name="本地", org=world.county_a, effective_from=D(2024, 1, 1)
+    )
+    ruleset_update(actor=world.admin, ruleset=profile, overrides={"R-NOTICE": {"working_days": 7}})
+    change = ChangeRecord.objects.filter(object_type="development.ruleset", action="update").get()
+    assert change.after["参数"] == {"R-NOTICE": {"working_days": 7}}
+    with pytest.raises(PermissionDenied):
+        ruleset_update(actor=world.organizer, ruleset=profile, name="改名")
+
+
+def test_ruleset_pages(world, client_as):
+    admin = client_as(world.admin)
+    assert admin.get("/development/rulesets/").status_code == 200
+    response = admin.post("/development/rulesets/new/", {
+        "name": "甲县本地规定", "code": "CTY-A-1", "org_code": "CTY-A", "effective_from": "2024-01-01",
+        "R-NOTICE__enabled": "on", "R-NOTICE__severity": "violation", "R-NOTICE__working_days": "7",
+        "R-NOTICE__required": "on",
+        **{f"{r}__enabled": "on" for r in ("R-AGE", "R-TALK", "R-CONTACT", "R-ASSESS", "R-CULT", "R-SPONSOR",
+                                          "R-POLREV", "R-TRAIN", "R-QUORUM", "R-PASS", "R-AUTH", "R-APPROVE",
+                                          "R-FILING", "R-PROB", "R-EXT", "R-CONV-APPROVE", "R-FRONTLINE", "R-ORDER",
+                                          "R-MISSING")},
+    }, follow=True)  # fmt: skip
+    profile = RuleSet.objects.get(code="CTY-A-1")
+    assert profile.overrides["R-NOTICE"] == {"working_days": 7, "required": True}
+    assert "规则集已建立" in response.content.decode()
+    secretary = client_as(world.secretary)
+    assert secretary.get(f"/development/rulesets/{profile.pk}/").status_code == 200
+    assert secretary.post(f"/development/rulesets/{profile.pk}/", {"name": "x"}).status_code == 403
