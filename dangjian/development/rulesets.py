@@ -106,7 +106,7 @@ def ruleset_create(
 
 @transaction.atomic
 def ruleset_update(*, actor, ruleset: RuleSet, **changes) -> RuleSet:
-    ruleset = RuleSet.objects.select_for_update().select_related("org").get(pk=ruleset.pk)
+    ruleset = RuleSet.objects.select_for_update(of=("self",)).select_related("org").get(pk=ruleset.pk)
     if not can_edit(actor, ruleset.org):
         raise PermissionDenied("您无权修改该规则集。")
     allowed = {"name", "effective_from", "effective_to", "overrides", "description", "is_active"}

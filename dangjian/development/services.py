@@ -88,14 +88,18 @@ def case_findings(case: Case, on: dt.date | None = None) -> list[engine.Finding]
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("person", "org", "person__org").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "org", "person__org")
+        .get(pk=case.pk)
+    )
 
 
 @transaction.atomic
 def case_open(
     *, actor, person: Person, special_basis: str = "", source: str = "", is_backfill: bool = False
 ) -> Case:
-    person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, person.org, "您无权为该人员建立发展纪实。")
     if Case.objects.filter(person=person).exists():
@@ -155,6 +159,9 @@ def case_set_status(*, actor, case: Case, status: str, reason: str) -> Case:
         actor=actor, action=ChangeAction.UPDATE, obj=case, before=before,
         after={"状态": case.get_status_display(), "原因": case.status_reason},
     )  # fmt: skip
+    from dangjian.development import due
+
+    due.refresh_cases([case.pk])  # a deferred or declined case has nothing due; reopened, it has again
     return case
 
 

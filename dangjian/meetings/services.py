@@ -165,7 +165,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
         raise ValidationError(
             _("不能直接修改这些字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}
         )
-    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, meeting.org, _("您无权修改该会议记录。"))
     before = _meeting_snapshot(meeting)
@@ -237,7 +237,7 @@ def resolution_record(
     recorded like any other; it just does not pass. `frontline_exception` (火线入党, RULES.md §6.2)
     lets a temporary org decide admissions, and frees the person from the meeting org's subtree.
     """
-    meeting = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
     person = Person.objects.select_related("org").get(pk=person.pk)
     org = meeting.org
     if actor is not None:
@@ -293,7 +293,9 @@ def resolution_update(*, actor, resolution: Resolution, **changes) -> Resolution
             _("不能直接修改这些字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}
         )
     resolution = (
-        Resolution.objects.select_for_update().select_related("meeting__org", "person").get(pk=resolution.pk)
+        Resolution.objects.select_for_update(of=("self",))
+        .select_related("meeting__org", "person")
+        .get(pk=resolution.pk)
     )
     meeting = resolution.meeting
     if actor is not None:

@@ -232,7 +232,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         raise ValidationError(
             _("不能直接修改这些字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}
         )
-    person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, person.org, _("您无权修改该人员档案。"))
     if not person.is_active:
@@ -278,7 +278,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
 @transaction.atomic
 def person_reduce(*, actor, person: Person, reduction: str, reduced_on: dt.date, note: str) -> Person:
     """Take a person off the books (转出、死亡、出党…). The file is kept; nothing is deleted."""
-    person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, person.org, _("您无权办理该人员的减少手续。"))
     errors: dict[str, list[str]] = {}
