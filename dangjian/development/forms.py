@@ -33,9 +33,14 @@ class StepForm(_Styled):
 
     VOTES = ("expected", "present", "yes", "no", "abstain")
 
-    def __init__(self, *args, step: int, members=(), warnings=(), **kwargs):
+    def __init__(self, *args, step: int, members=(), warnings=(), resolutions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.step = step
+        if resolutions:
+            self.fields["resolution"] = forms.TypedChoiceField(
+                label="会议决议（选择后日期、票数按会议记录）", coerce=int, required=False, empty_value=None,
+                choices=[("", "—— 不关联会议记录，手工填写 ——"), *resolutions],
+            )  # fmt: skip
         if step not in (17, 24):
             del self.fields["org_code"]
         else:
@@ -126,7 +131,16 @@ class StepForm(_Styled):
                  "number": number}]  # fmt: skip
 
     def step_data(self) -> dict:
-        skip = {"on", "note", "filing_ref", "org_code", "acknowledge", "evidence_kind", "evidence_file"}
+        skip = {
+            "on",
+            "note",
+            "filing_ref",
+            "org_code",
+            "acknowledge",
+            "evidence_kind",
+            "evidence_file",
+            "resolution",
+        }
         data = {}
         for key, value in self.cleaned_data.items():
             if key in skip or value in (None, "", []):

@@ -454,13 +454,22 @@ def milestones(records: list[StepRecord]) -> dict[str, Any]:
 
 
 def step_preview(
-    *, case: Case, step: int, on: dt.date, data: dict[str, Any] | None = None, org: Org | None = None
+    *,
+    case: Case,
+    step: int,
+    on: dt.date,
+    data: dict[str, Any] | None = None,
+    org: Org | None = None,
+    resolution=None,
 ) -> list[tuple[engine.EffectiveRule, list[engine.Finding]]]:
     """Before saving: every rule concerning `step`, with the findings the new record would add.
 
     Reads only; nothing is written. Used by the step form to show which rules pass and which fail.
     """
-    record = StepRecord(case=case, step=step, on=on, org=org or case.org, data=_jsonable(dict(data or {})))
+    record = StepRecord(
+        case=case, step=step, on=on, org=org or case.org, data=_jsonable(dict(data or {})), resolution=resolution,
+        meeting=resolution.meeting if resolution is not None else None,
+    )  # fmt: skip
     records = [r for r in current_records(case) if STEP_BY_NUMBER[step].repeatable or r.step != step]
     in_force = rules_in_force(case.org, on)
     before = engine.evaluate(build_facts(case, records), in_force)

@@ -85,6 +85,27 @@ def _next_steps(done: set[int], case) -> list:
     return out[:6]
 
 
+STEP_MOTIONS = {
+    3: ("designate_activist",), 7: ("designate_candidate",), 12: ("committee_review",), 15: ("admit",),
+    17: ("approve_admission",), 23: ("convert", "extend_probation", "disqualify"), 24: ("approve_conversion",),
+}  # fmt: skip
+MOTION_RESULTS = {"convert": "按期转正", "extend_probation": "延长预备期", "disqualify": "取消预备党员资格"}
+
+
+def _resolutions(case, step: int) -> list:
+    """This person's recorded resolutions for the step's motion, newest first."""
+    from dangjian.meetings.models import Resolution
+
+    motions = STEP_MOTIONS.get(step)
+    if not motions:
+        return []
+    return list(
+        Resolution.objects.filter(person_id=case.person_id, motion__in=motions)
+        .select_related("meeting", "meeting__org")
+        .order_by("-meeting__held_on", "-id")[:20]
+    )
+
+
 def _members(case):
     """Full members who may be chosen as contacts or introducers: the case's branch and its parent's."""
     parent_path = case.org.path[: -Org.steplen] or case.org.path
@@ -127,9 +148,11 @@ def step_form(request, pk: int, step: int):
         elif parent:
             initial["org_code"] = parent.code
     warnings = []
-    form = StepForm(
-        request.POST or None, request.FILES or None, step=step, members=_members(case), initial=initial
-    )
+    resolutions = _resolutions(case, step)
+    choices = [(r.pk, f"{r.meeting.held_on:%Y-%m-%d} {r.meeting.org.name} {r.meeting.get_kind_display()}：{r.get_motion_display()}")
+               for r in resolutions]  # fmt: skip
+    form = StepForm(request.POST or None, request.FILES or None, step=step, members=_members(case),
+                    initial=initial, resolutions=choices)  # fmt: skip
     preview = None
     if request.method == "POST" and form.is_valid():
         org = _resolve_org(request, form, case)
@@ -140,18 +163,25 @@ def step_form(request, pk: int, step: int):
                 acknowledge=form.cleaned_data.get("acknowledge", []),
             )  # fmt: skip
             evidence = form.evidence()
+            chosen = next((r for r in resolutions if r.pk == form.cleaned_data.get("resolution")), None)
+            if chosen is not None:
+                kwargs.update(meeting=chosen.meeting, resolution=chosen, on=chosen.meeting.held_on)
+                if step in services.APPROVAL_STEPS:
+                    kwargs["org"] = chosen.meeting.org
+                if step == 23:
+                    kwargs["data"].setdefault("result", MOTION_RESULTS[chosen.motion])
             if request.POST.get("preview"):
                 preview = services.step_preview(
-                    case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=org
-                )
+                    case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=kwargs["org"],
+                    resolution=kwargs.get("resolution"),
+                )  # fmt: skip
             else:
                 try:
                     services.step_record(actor=request.user, evidence=evidence, **kwargs)
                 except services.NeedsAcknowledgement as exc:
                     warnings = exc.findings
-                    form = StepForm(
-                        request.POST, request.FILES, step=step, members=_members(case), warnings=warnings
-                    )
+                    form = StepForm(request.POST, request.FILES, step=step, members=_members(case),
+                                    warnings=warnings, resolutions=choices)  # fmt: skip
                     form.is_valid()
                     form.add_error(
                         None, "以下提醒需要您确认后才能保存：请勾选“已阅知并确认”，并在说明中写明原因。"
@@ -160,8 +190,9 @@ def step_form(request, pk: int, step: int):
                     for message in exc.messages:
                         form.add_error(None, message)
                     preview = services.step_preview(
-                        case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=org
-                    )
+                        case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=kwargs["org"],
+                        resolution=kwargs.get("resolution"),
+                    )  # fmt: skip
                 except ValidationError as exc:
                     apply_service_errors(form, exc)
                 except PermissionDenied as exc:

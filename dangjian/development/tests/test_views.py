@@ -151,3 +151,21 @@ def test_evidence_of_the_wrong_type_is_refused(world, client_as, case, settings,
     )
     assert "只能是PDF" in response.content.decode()
     assert not StepRecord.objects.filter(case=case, step=2).exists()
+
+
+def test_step_from_a_meeting_resolution(world, client_as, case):
+    from dangjian.meetings.services import meeting_record, resolution_record
+
+    client = client_as(world.secretary)
+    client.post(f"/development/case/{case.pk}/step/2/", {"on": "2022-03-20"})
+    meeting = meeting_record(actor=world.secretary, org=world.branch_a1_1, kind="branch_committee",
+                             held_on=D(2022, 5, 10), expected_voters=5, present_voters=4)  # fmt: skip
+    resolution = resolution_record(actor=world.secretary, meeting=meeting, person=case.person,
+                                   motion="designate_activist", yes=4, no=0, abstain=0)  # fmt: skip
+    form = client.get(f"/development/case/{case.pk}/step/3/").content.decode()
+    assert f'value="{resolution.pk}"' in form and "支部委员会" in form
+    response = client.post(f"/development/case/{case.pk}/step/3/", {"on": "2022-06-01", "resolution": resolution.pk})
+    assert response.status_code == 302
+    record = StepRecord.objects.get(case=case, step=3)
+    assert record.resolution_id == resolution.pk and record.meeting_id == meeting.pk
+    assert record.on == D(2022, 5, 10)  # the meeting's date, not the one typed
