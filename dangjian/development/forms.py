@@ -50,13 +50,13 @@ class StepForm(_Styled):
         member_choices = [(p.pk, f"{p.name}（{p.org.name}）") for p in members]
         if step == 5:
             self.fields["contacts"] = forms.TypedMultipleChoiceField(
-                label="培养联系人（1至2名正式党员）", choices=member_choices, coerce=int,
-                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+                label="培养联系人（勾选1至2名正式党员）", choices=member_choices, coerce=int,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "member-checks"}),
             )  # fmt: skip
         if step == 9:
             self.fields["introducers"] = forms.TypedMultipleChoiceField(
-                label="入党介绍人（2名正式党员）", choices=member_choices, coerce=int,
-                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+                label="入党介绍人（勾选2名正式党员）", choices=member_choices, coerce=int,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "member-checks"}),
             )  # fmt: skip
         if step == 10:
             self.fields["result"] = forms.ChoiceField(

@@ -343,6 +343,8 @@ def step_return(*, actor, record: StepRecord, reason: str) -> None:
     later = case.records.filter(is_current=True, step__gt=record.step).exclude(step__in=[6, 21])
     if later.exists():
         raise ValidationError("只能退回最近的步骤；其后已有步骤记录。")
+    if record.step == 24 and case.status == CaseStatus.DISQUALIFIED:
+        raise ValidationError("已取消预备党员资格并办理了减少，不能退回该审批。")
     StepRecord.objects.filter(pk=record.pk).update(
         is_current=False, correction_reason=f"退回：{reason.strip()}"
     )
@@ -367,6 +369,8 @@ def derive_state(case: Case, records: list[StepRecord], findings: list[engine.Fi
     last = max(steps, default=0)
     stage = max((STEP_BY_NUMBER[s].stage for s in steps), default=1)
     status = case.status
+    if status in (CaseStatus.CONVERTED, CaseStatus.ARCHIVED, CaseStatus.DISQUALIFIED):
+        status = CaseStatus.OPEN  # made by steps 24 and 25, so derived again: a returned 24 reopens
     result = by_step[23].data.get("result") if 23 in by_step else None
     if 24 in steps and result == "按期转正":
         stage = 6
@@ -407,12 +411,15 @@ def _refresh(case: Case, actor) -> None:
     by_step = _latest_by_step(records)
     wanted = milestones(records)
     changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
+    # The standing follows from a step the actor was allowed to record: the person's history names
+    # them, with their rights already checked by step_record.
+    recorder = actor if actor is not None and scope.can(actor, Action.CHANGE_PERSON, person.org) else None
     if changes:
-        person_update(actor=None, person=person, **changes)
+        person_update(actor=recorder, person=person, **changes)
     if case.status == CaseStatus.DISQUALIFIED:
         person.refresh_from_db()
         person_reduce(
-            actor=None, person=person, reduction=Reduction.DISQUALIFIED, reduced_on=by_step[24].on,
+            actor=recorder, person=person, reduction=Reduction.DISQUALIFIED, reduced_on=by_step[24].on,
             note=f"经{by_step[24].org.name}审批取消预备党员资格",
         )  # fmt: skip
     if actor is not None and not scope.can(actor, Action.VIEW, case.org):

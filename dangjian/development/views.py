@@ -51,6 +51,11 @@ def case_detail(request, pk: int):
         recordable -= set(services.APPROVAL_STEPS)
     if not can_change:
         recordable = set()
+    # A step already recorded is corrected, not recorded again (assessments and the conversion
+    # meeting after an extension excepted).
+    recordable -= {n for n in done if not STEP_BY_NUMBER[n].repeatable and n != 23}
+    current = [r for r in records if r.is_current]
+    latest = max(current, key=lambda r: (r.step, r.on, r.pk), default=None)
     stages = []
     for stage in STAGES:
         steps = [(s, by_step.get(s.number, [])) for s in STEPS if s.stage == stage.number]
@@ -61,6 +66,8 @@ def case_detail(request, pk: int):
         {
             "nav": "orgs", "case": case, "person": case.person, "stages": stages, "findings": findings,
             "can_change": can_change, "done": done, "recordable": recordable,
+            "returnable": latest.pk if latest is not None and can_change else None,
+            "case_open": case.status in ("open", "deferred", "declined"),
             "next_steps": [s for s in _next_steps(done, case) if s.number in recordable],
             "ancestors": [*ancestors_in_scope(request.user, case.org), case.org],
         },
@@ -75,9 +82,12 @@ def _next_steps(done: set[int], case) -> list:
     if case.status != "open":
         return []
     out = []
+    reached = max((STEP_BY_NUMBER[n].stage for n in done), default=1)
     for step in STEPS:
         if step.number in done and not step.repeatable:
             continue
+        if step.repeatable and step.stage < reached:
+            continue  # activist assessments are over once the person is a candidate
         deps = DEPENDS.get(step.number, ())
         skippable = {3, 4, 5, 6} if case.frontline else set()
         if all(d in done or d in skippable for d in deps):

@@ -164,7 +164,9 @@ def test_step_from_a_meeting_resolution(world, client_as, case):
                                    motion="designate_activist", yes=4, no=0, abstain=0)  # fmt: skip
     form = client.get(f"/development/case/{case.pk}/step/3/").content.decode()
     assert f'value="{resolution.pk}"' in form and "支部委员会" in form
-    response = client.post(f"/development/case/{case.pk}/step/3/", {"on": "2022-06-01", "resolution": resolution.pk})
+    response = client.post(
+        f"/development/case/{case.pk}/step/3/", {"on": "2022-06-01", "resolution": resolution.pk}
+    )
     assert response.status_code == 302
     record = StepRecord.objects.get(case=case, step=3)
     assert record.resolution_id == resolution.pk and record.meeting_id == meeting.pk
