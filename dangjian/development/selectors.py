@@ -58,3 +58,16 @@ def case_timeline(case: Case):
         .prefetch_related("evidence")
         .order_by("step", "on", "id")
     )
+
+
+def board_totals(user, org: Org) -> dict[str, int]:
+    """Counts shown above the board: frontline admissions are counted apart, as the reports do."""
+    from django.db.models import Count, Q
+
+    qs = cases_for(user, org)
+    return qs.aggregate(
+        open=Count("id", filter=Q(status=CaseStatus.OPEN)),
+        frontline=Count("id", filter=~Q(special_basis="") & Q(stage__gte=5)),
+        blocking=Count("id", filter=Q(blocking__gt=0, status=CaseStatus.OPEN)),
+        converted=Count("id", filter=Q(status__in=[CaseStatus.CONVERTED, CaseStatus.ARCHIVED])),
+    )

@@ -27,6 +27,7 @@ def board(request, org_pk: int):
         request,
         "development/board.html",
         {"nav": "orgs", "org": org, "columns": selectors.board(request.user, org),
+         "totals": selectors.board_totals(request.user, org),
          "ancestors": ancestors_in_scope(request.user, org)},
     )  # fmt: skip
 

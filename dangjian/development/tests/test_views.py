@@ -171,3 +171,11 @@ def test_step_from_a_meeting_resolution(world, client_as, case):
     record = StepRecord.objects.get(case=case, step=3)
     assert record.resolution_id == resolution.pk and record.meeting_id == meeting.pk
     assert record.on == D(2022, 5, 10)  # the meeting's date, not the one typed
+
+
+def test_board_counts_frontline_admissions_apart(world, client_as, case):
+    from dangjian.development.models import Case as CaseModel
+
+    CaseModel.objects.filter(pk=case.pk).update(special_basis="2020疫情防控一线", stage=5)
+    body = client_as(world.admin).get(f"/development/org/{world.city.pk}/").content.decode()
+    assert "火线入党（已接收）1 人" in body
