@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -277,10 +278,14 @@ def case_special_basis(request, pk: int):
 
 @login_required
 def record_return(request, pk: int):
-    record = StepRecord.objects.select_related("case").filter(pk=pk).first()
+    record = StepRecord.objects.select_related("case", "org").filter(pk=pk).first()
     if record is None:
-        raise PermissionDenied("记录不存在。")
+        raise Http404("记录不存在或不在您的管理范围内。")  # as out of scope: existence is not revealed
     case = selectors.get_case_for_user(request.user, record.case_id)
+    # The same right step_return checks: the upper committee's for an approval, else the branch's.
+    org = record.org if record.step in services.APPROVAL_STEPS else case.org
+    if not scope.can(request.user, Action.CHANGE_PERSON, org):
+        raise PermissionDenied("您无权退回该步骤。")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
