@@ -1,6 +1,6 @@
 from django import forms
 
-from dangjian.core.forms import DateInput
+from dangjian.core.forms import DateInput, StyledForm
 from dangjian.development.catalog import EVIDENCE_KINDS, STEP_BY_NUMBER
 from dangjian.development.rules import RULES
 
@@ -8,19 +8,7 @@ EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls",
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                field.widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
-
-
-class StepForm(_Styled):
+class StepForm(StyledForm):
     """The fields every step has; step-specific fields are added by `for_step`."""
 
     on = forms.DateField(label="日期", widget=DateInput())
@@ -149,14 +137,14 @@ class StepForm(_Styled):
         return data
 
 
-class CaseStatusForm(_Styled):
+class CaseStatusForm(StyledForm):
     status = forms.ChoiceField(
         label="处理", choices=[("deferred", "暂缓发展"), ("declined", "不予发展"), ("open", "恢复发展")]
     )
     reason = forms.CharField(label="原因", max_length=300)
 
 
-class SpecialBasisForm(_Styled):
+class SpecialBasisForm(StyledForm):
     special_basis = forms.CharField(
         label="特殊情况依据",
         max_length=200,
@@ -164,11 +152,11 @@ class SpecialBasisForm(_Styled):
     )
 
 
-class ReasonForm(_Styled):
+class ReasonForm(StyledForm):
     reason = forms.CharField(label="原因", max_length=300)
 
 
-class RuleSetForm(_Styled):
+class RuleSetForm(StyledForm):
     """A rule set's header fields plus, for every rule, enabled / severity / parameters."""
 
     name = forms.CharField(label="名称", max_length=100)

@@ -1,21 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import DateInput
+from dangjian.core.forms import DateInput, StyledForm
 from dangjian.meetings.models import MeetingKind, Motion
 from dangjian.meetings.rules import MEETING_ORG_KINDS
-
-
-class _Styled(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
 
 
 def _count(label, *, required: bool = True, initial=None, help_text=""):
@@ -24,7 +12,7 @@ def _count(label, *, required: bool = True, initial=None, help_text=""):
     )
 
 
-class MeetingForm(_Styled):
+class MeetingForm(StyledForm):
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     held_on = forms.DateField(label=_("会议日期"), widget=DateInput())
     title = forms.CharField(label=_("会议名称"), max_length=200, required=False)
@@ -56,7 +44,7 @@ class MeetingForm(_Styled):
         return self.cleaned_data.get("written_opinions") or 0
 
 
-class ResolutionForm(_Styled):
+class ResolutionForm(StyledForm):
     person = forms.ModelChoiceField(label=_("人员"), queryset=None, empty_label="—")
     motion = forms.ChoiceField(label=_("表决事项"), choices=Motion.choices)
     yes = _count(_("赞成票"), required=False)

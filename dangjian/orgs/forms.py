@@ -1,23 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import DateInput
+from dangjian.core.forms import DateInput, StyledForm
 from dangjian.orgs.models import OrgKind, UnitType
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
-
-
-class OrgForm(_Styled):
+class OrgForm(StyledForm):
     name = forms.CharField(label=_("组织名称"), max_length=120)
     short_name = forms.CharField(label=_("简称"), max_length=60, required=False)
     code = forms.CharField(
@@ -30,7 +18,7 @@ class OrgForm(_Styled):
     is_local_committee = forms.BooleanField(label=_("县级以上地方党委（不计入基层党组织）"), required=False)
 
 
-class OrgMoveForm(_Styled):
+class OrgMoveForm(StyledForm):
     new_parent_code = forms.CharField(
         label=_("新的上级党组织"),
         max_length=32,
@@ -39,6 +27,6 @@ class OrgMoveForm(_Styled):
     )
 
 
-class OrgDissolveForm(_Styled):
+class OrgDissolveForm(StyledForm):
     dissolved_on = forms.DateField(label=_("撤销日期"), widget=DateInput())
     reason = forms.CharField(label=_("撤销原因及批准文号"), max_length=200)

@@ -1,28 +1,22 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from dangjian.accounts.services import api_token_create
 from dangjian.conftest import make_person
 from dangjian.development.models import Case, StepRecord
-from dangjian.development.services import case_open, step_record
 
 D = dt.date
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
-        yield
+def _frozen(frozen_today):
+    yield
 
 
 @pytest.fixture
-def case(world):
-    person = make_person(world.branch_a1_1, name="赵新", standing="applicant", applied_on=D(2022, 3, 1))
-    case = case_open(actor=world.secretary, person=person)
-    step_record(actor=world.secretary, case=case, step=1, on=D(2022, 3, 1))
-    return case
+def case(applicant_case):
+    return applicant_case
 
 
 def bearer(user):
