@@ -15,6 +15,21 @@ from dangjian.development.models import RuleSet
 from dangjian.development.rules import RULE_BY_ID, VIOLATION, WARNING
 from dangjian.orgs.models import Org
 
+NATIONAL_CODE = "national-2014"
+NATIONAL_DEFAULTS = {
+    "name": "全国（2014年《发展党员工作细则》）",
+    "effective_from": dt.date(2014, 6, 10),
+    "overrides": {},
+    "description": "中办发〔2014〕33号。公示默认不强制（各地可在本地规则集中设置天数）；"
+    "火线入党例外（中组部2020年2月23日通知）适用期见 R-FRONTLINE 参数。",
+}
+
+
+def ensure_national(model=RuleSet) -> RuleSet:
+    """The national rule set (seed data; also used by the data migration with its historical model)."""
+    ruleset, _ = model.objects.get_or_create(code=NATIONAL_CODE, defaults=NATIONAL_DEFAULTS)
+    return ruleset
+
 
 def can_edit(user, org: Org | None) -> bool:
     """Superusers edit everything; a 组织部管理员 edits profiles for orgs inside their subtree."""

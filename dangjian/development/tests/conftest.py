@@ -24,3 +24,11 @@ def applicant_case(world):
     case = case_open(actor=world.secretary, person=person)
     step_record(actor=world.secretary, case=case, step=1, on=dt.date(2022, 3, 1))
     return case
+
+
+@pytest.fixture
+def national_ruleset(db):
+    """Seed data from a data migration: transactional tests elsewhere flush it, so restore it."""
+    from dangjian.development.rulesets import ensure_national
+
+    return ensure_national()

@@ -14,7 +14,7 @@ D = dt.date
 
 
 @pytest.fixture(autouse=True)
-def frozen():
+def frozen(national_ruleset):
     with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
         yield
 
