@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/dangjian makemigrations --check --dry-run -v0
-	$(BIN)/dangjian check --fail-level WARNING
+	$(BIN)/dangjian systemcheck --fail-level WARNING
 
 test: lint
 	$(BIN)/dangjian compilecatalogs
