@@ -13,13 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class CalendarDay(models.Model):
-    """One day whose status is fixed by hand (holiday on a weekday, make-up workday, correction)."""
+class _Edited(models.Model):
+    """Who last changed a calendar row, and when (the change log holds the full history)."""
 
-    date = models.DateField(_("日期"), unique=True)
-    is_workday = models.BooleanField(_("是否上班"))
-    name = models.CharField(_("名称"), max_length=40, help_text=_("如：春节、国庆节、调休上班。"))
-    source = models.CharField(_("依据"), max_length=120, help_text=_("如：国办发明电〔2025〕7号。"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("修改人"),
@@ -31,6 +27,18 @@ class CalendarDay(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     class Meta:
+        abstract = True
+
+
+class CalendarDay(_Edited):
+    """One day whose status is fixed by hand (holiday on a weekday, make-up workday, correction)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否上班"))
+    name = models.CharField(_("名称"), max_length=40, help_text=_("如：春节、国庆节、调休上班。"))
+    source = models.CharField(_("依据"), max_length=120, help_text=_("如：国办发明电〔2025〕7号。"))
+
+    class Meta(_Edited.Meta):
         verbose_name = _("节假日调整")
         verbose_name_plural = _("节假日调整")
         ordering = ["date"]
@@ -40,23 +48,14 @@ class CalendarDay(models.Model):
         return f"{self.date.isoformat()} {status} {self.name}"
 
 
-class CalendarYear(models.Model):
+class CalendarYear(_Edited):
     """A year whose holiday schedule has been entered. complete=True makes the year known."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     complete = models.BooleanField(_("已完整录入"), default=False)
     source = models.CharField(_("依据"), max_length=120, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    class Meta:
+    class Meta(_Edited.Meta):
         verbose_name = _("日历年度")
         verbose_name_plural = _("日历年度")
         ordering = ["year"]
