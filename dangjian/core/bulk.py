@@ -34,6 +34,17 @@ def _converter(field: models.Field, now) -> Callable[[Any], Any]:
     if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
         constant = field.get_db_prep_save(now, connection)
         return lambda value: constant
+    if isinstance(field, models.DateTimeField):
+        # Bulk rows usually share one timestamp (e.g. the chained step records' created_at): convert
+        # it once, not once per row.
+        last: list = [object(), None]
+
+        def convert(value):
+            if value is not last[0]:
+                last[0], last[1] = value, field.get_db_prep_save(value, connection)
+            return last[1]
+
+        return convert
     return lambda value: field.get_db_prep_save(value, connection)
 
 

@@ -10,7 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.development import selectors, services
-from dangjian.development.models import StepRecord
+from dangjian.development.models import RecordKind, StepRecord
 
 router = Router(tags=["发展党员"])
 
@@ -25,6 +25,20 @@ class FindingOut(Schema):
     severity: str
     article: str
     message: str
+
+
+class ReturnOut(Schema):
+    reason: str
+    actor_name: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        return obj.correction_reason
+
+    @staticmethod
+    def resolve_at(obj) -> dt.datetime:
+        return obj.created_at
 
 
 class RecordOut(Schema):
@@ -44,10 +58,17 @@ class RecordOut(Schema):
     findings: list[FindingOut]
     supersedes_id: int | None
     correction_reason: str
+    returned: ReturnOut | None = None
 
     @staticmethod
     def resolve_step_name(obj) -> str:
         return obj.get_step_display()
+
+    @staticmethod
+    def resolve_returned(obj):
+        """The return (退回) of this record, if it was returned: reason, user and time."""
+        successor = getattr(obj, "superseded_by", None) if obj.pk else None
+        return successor if successor is not None and successor.is_return else None
 
     @staticmethod
     def resolve_org_name(obj) -> str:
@@ -94,7 +115,10 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_records(obj) -> list:
-        return list(selectors.case_timeline(obj))
+        # Step records only: a return marker shows as `returned` on the record it returned.
+        return list(
+            selectors.case_timeline(obj).filter(kind=RecordKind.RECORD).select_related("superseded_by")
+        )
 
     @staticmethod
     def resolve_findings(obj) -> list[dict]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.development.models import Case, CaseStatus, DueItem, DueKind, DueStatus, StepRecord
+from dangjian.development.models import Case, CaseStatus, DueItem, DueKind, DueStatus, RecordKind, StepRecord
 from dangjian.orgs.models import BRANCH_KINDS, Org
 from dangjian.workcal.calendar import add_months, add_years
 
@@ -128,7 +128,8 @@ def _case_items(cases: list[Case], today: dt.date) -> list[DueItem]:
 
 def inactive_branches(today: dt.date) -> list[DueItem]:
     since = today - dt.timedelta(days=365)
-    active = set(StepRecord.objects.filter(on__gte=since).values_list("case__org_id", flat=True).distinct())
+    recorded = StepRecord.objects.filter(on__gte=since, kind=RecordKind.RECORD)  # a return is no activity
+    active = set(recorded.values_list("case__org_id", flat=True).distinct())
     branches = Org.objects.filter(kind__in=BRANCH_KINDS, dissolved_on__isnull=True).exclude(
         kind="temp_branch"
     )

@@ -9,7 +9,8 @@ records say it is:
   (c) the case's stage, last step and blocking count equal `derive_state` recomputed from scratch;
   (d) no current record is dated after today;
   (e) a refused call (ValidationError, PermissionDenied) wrote nothing;
-  (f) the stored due items equal what the due-list computation produces for the case.
+  (f) the stored due items equal what the due-list computation produces for the case;
+  (g) the hash chain of the step records (全程纪实) verifies, cached current flags included.
 
 The fixture world is built once per test; each Hypothesis example runs inside a savepoint that is
 rolled back when the example ends, so examples never see each other's rows.
@@ -36,7 +37,7 @@ from hypothesis.stateful import (
 
 from dangjian.audit.models import ChangeRecord
 from dangjian.conftest import make_person
-from dangjian.development import due, services
+from dangjian.development import chain, due, services
 from dangjian.development import rules as engine
 from dangjian.development.facts import build_facts
 from dangjian.development.models import Case, CaseStatus, DueItem, StepRecord
@@ -357,6 +358,11 @@ class CaseMachine(RuleBasedStateMachine):
             wanted = items()
             transaction.set_rollback(True)
         assert stored == wanted
+
+    @invariant()
+    def chain_verifies(self):  # (g)
+        result = chain.verify()
+        assert result.ok, result.broken.describe()
 
 
 def test_step_services_keep_the_case_consistent(world):
