@@ -12,10 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from dangjian.workcal.calendar import CalendarUnknown, add_months, add_years, working_days_between
+from dangjian.workcal.calendar import (
+    CalendarUnknown,
+    WorkCalendar,
+    add_months,
+    add_years,
+    working_days_between,
+)
 
 VIOLATION = "violation"
 WARNING = "warning"
@@ -39,6 +46,15 @@ DEPENDS: dict[int, tuple[int, ...]] = {
 }  # fmt: skip
 # Work of stage III (steps 8–14) lies on or before the admission meeting (15).
 BEFORE_ADMISSION = (8, 9, 10, 11, 12, 13, 14)
+# The same, keyed by the Facts.dates keys (R-ORDER and R-MISSING run on every case of a check).
+_DEPENDS_KEYS = tuple(
+    (step, STEP_DATE[step], tuple((dep, STEP_DATE[dep]) for dep in deps)) for step, deps in DEPENDS.items()
+)
+_BEFORE_ADMISSION_KEYS = tuple((step, STEP_DATE[step]) for step in BEFORE_ADMISSION)
+
+# The working-day calendar R-NOTICE counts with: a fresh snapshot per count unless `evaluate` was
+# given one (a batch such as the compliance check shares one, so the calendar is read once).
+_calendar: ContextVar[WorkCalendar | None] = ContextVar("dangjian_rules_calendar", default=None)
 
 
 @dataclass(frozen=True)
@@ -226,7 +242,7 @@ def check_notice(f: Facts, p):
     meeting = f.on(15)
     if f.notice_start and f.notice_end:
         try:
-            days = working_days_between(f.notice_start, f.notice_end)
+            days = working_days_between(f.notice_start, f.notice_end, calendar=_calendar.get())
         except CalendarUnknown as exc:
             yield (
                 13,
@@ -356,28 +372,30 @@ def check_frontline(f: Facts, p):
 
 
 def check_order(f: Facts, p):
-    for step, deps in DEPENDS.items():
-        day = f.on(step)
+    get = f.dates.get
+    for step, key, deps in _DEPENDS_KEYS:
+        day = get(key)
         if not day:
             continue
-        for dep in deps:
-            earlier = f.on(dep)
+        for dep, dep_key in deps:
+            earlier = get(dep_key)
             if earlier and day < earlier:
                 yield step, f"{STEP_NAMES[step]}（{d(day)}）早于{STEP_NAMES[dep]}（{d(earlier)}）。"
-    meeting = f.on(15)
+    meeting = get("admission_meeting_on")
     if meeting:
-        for step in BEFORE_ADMISSION:
-            day = f.on(step)
+        for step, key in _BEFORE_ADMISSION_KEYS:
+            day = get(key)
             if day and day > meeting:
                 yield step, f"{STEP_NAMES[step]}（{d(day)}）晚于支部大会讨论接收（{d(meeting)}）。"
 
 
 def check_missing(f: Facts, p):
-    for step, deps in DEPENDS.items():
-        if not f.on(step):
+    get = f.dates.get
+    for step, key, deps in _DEPENDS_KEYS:
+        if not get(key):
             continue
-        for dep in deps:
-            if not f.on(dep):
+        for dep, dep_key in deps:
+            if not get(dep_key):
                 if dep == 3 and step == 7:
                     continue  # reported by R-FRONTLINE: only the frontline exception may skip it
                 if f.frontline and dep in (3, 4, 5, 6):
@@ -447,18 +465,30 @@ def effective_rules(overrides: dict[str, dict[str, Any]] | None = None) -> list[
     return out
 
 
-def evaluate(facts: Facts, rules: list[EffectiveRule]) -> list[Finding]:
-    """Every finding on `facts` under the given (effective) rules."""
-    findings: list[Finding] = []
-    for eff in rules:
-        rule = eff.rule
-        if not eff.enabled or (rule.frontline_exempt and facts.frontline):
-            continue
-        for step, message, *severity in rule.check(facts, eff.params):
-            findings.append(
-                Finding(rule.id, step, severity[0] if severity else eff.severity, eff.article, message)
-            )
-    return findings
+def evaluate(
+    facts: Facts, rules: list[EffectiveRule], *, calendar: WorkCalendar | None = None
+) -> list[Finding]:
+    """Every finding on `facts` under the given (effective) rules.
+
+    `calendar`: a WorkCalendar snapshot to count working days with (batch work shares one);
+    without it each count reads the calendar afresh.
+    """
+    token = _calendar.set(calendar) if calendar is not None else None
+    try:
+        findings: list[Finding] = []
+        frontline = facts.frontline
+        for eff in rules:
+            rule = eff.rule
+            if not eff.enabled or (frontline and rule.frontline_exempt):
+                continue
+            for step, message, *severity in rule.check(facts, eff.params):
+                findings.append(
+                    Finding(rule.id, step, severity[0] if severity else eff.severity, eff.article, message)
+                )
+        return findings
+    finally:
+        if token is not None:
+            _calendar.reset(token)
 
 
 def new_findings(before: list[Finding], after: list[Finding]) -> list[Finding]:

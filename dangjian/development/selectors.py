@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case as SqlCase
-from django.db.models import QuerySet, When
+from django.db.models import Q, QuerySet, When
 from django.http import Http404
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.development import compliance
 from dangjian.development.models import CASE_STAGE_CHOICES, Case, CaseStatus, DueItem
 from dangjian.orgs.models import Org, subtree_q
 
@@ -71,3 +74,52 @@ def board_totals(user, org: Org) -> dict[str, int]:
         blocking=Count("id", filter=Q(blocking__gt=0, status=CaseStatus.OPEN)),
         converted=Count("id", filter=Q(status__in=[CaseStatus.CONVERTED, CaseStatus.ARCHIVED])),
     )
+
+
+# ---- the compliance check page -----------------------------------------------------------------
+
+
+@dataclass
+class ComplianceResult:
+    """The findings of the cases in the user's scope, filtered, with the summary counts."""
+
+    report: compliance.Report  # every finding of the cases matching the org and person filters
+    findings: list[compliance.FindingRow]  # … that also match the rule, severity and step filters
+    by_rule: list[compliance.Count]  # counts per rule under every filter except the rule
+    by_org: list[compliance.Count]  # counts per org under every filter
+    people: int  # people with at least one of `findings`
+
+
+def compliance_for(
+    user,
+    *,
+    org: Org | None = None,
+    query: str = "",
+    rule: str = "",
+    severity: str = "",
+    step: int | None = None,
+) -> ComplianceResult:
+    """Check every case in the user's scope (within `org`'s subtree) and filter the findings.
+
+    `query`: a person's name (or part of it) or full ID number. Rule, severity and step filter the
+    findings; the org and the person filter the cases, so only those are checked.
+    """
+    cases = cases_for(user, org)
+    query = query.strip()
+    if query:
+        cases = cases.filter(Q(person__name__contains=query) | Q(person__id_number=query.upper()))
+    report = compliance.run(cases)
+
+    def keep(f: compliance.FindingRow, *, by_rule: bool = True) -> bool:
+        return (
+            (not by_rule or not rule or f.rule == rule)
+            and (not severity or f.severity == severity)
+            and (step is None or f.step == step)
+        )
+
+    findings = [f for f in report.findings if keep(f)]
+    facet = [f for f in report.findings if keep(f, by_rule=False)] if rule else findings
+    return ComplianceResult(
+        report=report, findings=findings, by_rule=compliance.counts_by_rule(facet),
+        by_org=compliance.counts_by_org(findings), people=compliance.people_count(findings),
+    )  # fmt: skip

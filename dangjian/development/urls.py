@@ -5,6 +5,8 @@ from dangjian.development import views
 urlpatterns = [
     path("org/<int:org_pk>/", views.board, name="development-board"),
     path("due/", views.due_list, name="due-list"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("compliance/export/", views.compliance_export, name="compliance-export"),
     path("rulesets/", views.ruleset_list, name="ruleset-list"),
     path("rulesets/new/", views.ruleset_create, name="ruleset-create"),
     path("rulesets/<int:pk>/", views.ruleset_detail, name="ruleset-detail"),

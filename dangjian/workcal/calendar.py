@@ -265,6 +265,13 @@ def add_months(day: dt.date, n: int) -> dt.date:
     ValueError when the result falls outside years 1–9999."""
     _check_date(day)
     _check_count(n)
+    return _add_months(day, n)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _add_months(day: dt.date, n: int) -> dt.date:
+    # Cached: the rules engine asks for the same few thousand dates again and again in a batch
+    # (the compliance check); the arguments are checked by add_months, exceptions are not cached.
     year, month0 = divmod(day.year * 12 + (day.month - 1) + n, 12)
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise ValueError(f"year {year} is out of range")

@@ -1,5 +1,6 @@
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,21 +13,29 @@ from dangjian.orgs.models import Org, subtree_q
 
 class Command(BaseCommand):
     help = "合规检查：按规则检查发展党员纪实，输出每人每条规则的问题（INTERCHANGE.md 合规报告格式）"
+    requires_system_checks = []  # a read-only report: Django's system checks are `dangjian systemcheck`
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument("--format", choices=["json", "xlsx", "text"], default="json")
         parser.add_argument("--org", help="只检查该组织代码及其下级")
-        parser.add_argument("--ruleset", help="按指定规则集检查（默认：各步骤日期适用的规则集）")
+        parser.add_argument(
+            "--ruleset", help="按指定规则集检查（默认：每份纪实按其最近步骤日期适用的规则集）"
+        )
         parser.add_argument("--user", help="按该用户的授权范围检查（默认：全部）")
         parser.add_argument("--unmask", action="store_true", help="输出完整公民身份号码（默认隐去中间部分）")
+        parser.add_argument(
+            "--output",
+            help="写入该文件（xlsx 默认为当前目录下的 合规检查报告-YYYYMMDD.xlsx；json/text 默认输出到屏幕）",
+        )
 
-    def handle(self, *args, format, org, ruleset, user, unmask, **options):
+    def handle(self, *args, format, org, ruleset, user, unmask, output, **options):
         cases = Case.objects.all()
         if user:
             account = User.objects.filter(username=user, is_active=True).first()
             if account is None:
                 raise CommandError(f"用户“{user}”不存在或已停用。")
             cases = cases_for(account)
+        node = None
         if org:
             node = Org.objects.filter(code=org).first()
             if node is None:
@@ -38,8 +47,29 @@ class Command(BaseCommand):
             if chosen is None:
                 codes = "、".join(RuleSet.objects.values_list("code", flat=True))
                 raise CommandError(f"规则集“{ruleset}”不存在（可用：{codes}）。")
-        report = compliance.check(cases, ruleset=chosen, unmask=unmask)
+        report = compliance.run(cases, ruleset=chosen)
+        if format == "xlsx":
+            path = Path(output or compliance.default_xlsx_name())
+            title = f"合规检查报告（{node.name}）" if node is not None else "合规检查报告"
+            try:
+                handle = path.open("wb")
+            except OSError as exc:
+                raise CommandError(f"无法写入“{path}”：{exc.strerror or exc}") from None
+            with handle:
+                compliance.write_xlsx(report, handle, unmask=unmask, title=title)
+            self.stdout.write(str(path.resolve()))
+            return
         if format == "json":
-            sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+            text = json.dumps(compliance.as_dict(report, unmask=unmask), ensure_ascii=False, indent=1) + "\n"
         else:
-            self.stdout.write(compliance.as_text(report))
+            text = compliance.as_text(report, unmask=unmask) + "\n"
+        if output:
+            try:
+                Path(output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"无法写入“{output}”：{exc.strerror or exc}") from None
+            self.stdout.write(str(Path(output).resolve()))
+        elif format == "json":
+            sys.stdout.write(text)
+        else:
+            self.stdout.write(text, ending="")
