@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from dangjian.development.catalog import STEP_CHOICES
 
@@ -84,6 +85,7 @@ class Case(models.Model):
     )
     source = models.CharField("来源", max_length=100, blank=True, help_text="如 一线推荐、补录（文件名）")
     is_backfill = models.BooleanField("补录", default=False)
+    remarks = models.TextField("备注", blank=True, help_text="补录时台账的备注和非标准列的内容。")
     blocking = models.PositiveSmallIntegerField("未解决违规数", default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField("建立时间", auto_now_add=True)
@@ -105,15 +107,29 @@ class Case(models.Model):
         return bool(self.special_basis.strip())
 
 
+class RecordKind(models.TextChoices):
+    RECORD = "record", "步骤记录"
+    RETURN = "return", "退回"
+
+
 class StepRecord(models.Model):
-    """One recorded step. Append-only: a correction is a new record that supersedes the old one."""
+    """One recorded step, or the return (退回) of one. Append-only and hash-chained (全程纪实).
+
+    A correction is a new record that supersedes the old one; a return is a marker record (kind
+    "return") that supersedes the returned one, with the reason and the user. No row is changed
+    after it is written except `is_current`, a cached flag: a record is current iff it is of kind
+    "record" and no later record supersedes it (`chain.verify` recomputes it). `prev_hash` and
+    `hash` chain every record to the one before it in id order (see development/chain.py).
+    """
 
     case = models.ForeignKey(Case, verbose_name="发展纪实", on_delete=models.PROTECT, related_name="records")
     step = models.PositiveSmallIntegerField("步骤", choices=STEP_CHOICES)
     on = models.DateField("日期")
     org = models.ForeignKey("orgs.Org", verbose_name="办理党组织", on_delete=models.PROTECT, related_name="+")
+    # PROTECT: the recorder is part of the hashed content, so a user who recorded steps is
+    # deactivated, never deleted (SET_NULL would change the records behind the chain's back).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT
     )
     actor_name = models.CharField("记录人姓名", max_length=150, blank=True)
     meeting = models.ForeignKey(
@@ -146,9 +162,13 @@ class StepRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="superseded_by",
     )
+    kind = models.CharField("类型", max_length=8, choices=RecordKind.choices, default=RecordKind.RECORD)
     is_current = models.BooleanField("有效", default=True)
     correction_reason = models.CharField("更正原因", max_length=300, blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # Set by chain.append before hashing (not auto_now_add, which would overwrite it on save).
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+    prev_hash = models.CharField("前一记录哈希", max_length=64, blank=True, default="")
+    hash = models.CharField("哈希", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "步骤记录"
@@ -167,6 +187,31 @@ class StepRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.on:%Y-%m-%d}"
+
+    @property
+    def is_return(self) -> bool:
+        return self.kind == RecordKind.RETURN
+
+
+class RecordChainHead(models.Model):
+    """The chain's head (one row, pk 1): the last step record's id and hash, and the record count.
+
+    Every append locks this row (select_for_update) inside its transaction, so appends are
+    serialised and two writers cannot fork the chain; `chain.verify` compares it with the last record,
+    which is how deleting the newest records is noticed.
+    """
+
+    last_id = models.BigIntegerField("最后记录编号", default=0)
+    hash = models.CharField("链首哈希", max_length=64)
+    count = models.BigIntegerField("记录数", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "全程纪实链首"
+        verbose_name_plural = "全程纪实链首"
+
+    def __str__(self) -> str:
+        return f"{self.count} 条记录，链首哈希 {self.hash[:12]}…"
 
 
 class Evidence(models.Model):

@@ -19,10 +19,11 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change
+from dangjian.development import chain
 from dangjian.development import rules as engine
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.facts import build_facts
-from dangjian.development.models import Case, CaseStatus, Evidence, RuleSet, StepRecord
+from dangjian.development.models import Case, CaseStatus, Evidence, RecordKind, RuleSet, StepRecord
 from dangjian.orgs.models import Org
 from dangjian.people.models import MEMBER_STANDINGS, Person, Reduction, Standing
 from dangjian.workcal.calendar import add_months, add_years
@@ -262,6 +263,8 @@ def step_record(
     definition = STEP_BY_NUMBER[step]
     records = current_records(case)
     if supersedes is not None:
+        if not any(r.pk == supersedes.pk for r in records):  # read again under the case lock
+            raise ValidationError("该记录刚刚已被更正或退回，请刷新后查看。")
         records = [r for r in records if r.pk != supersedes.pk]
     elif not definition.repeatable and step != 23 and any(r.step == step for r in records):
         raise ValidationError(f"{definition.label}已经记录过。如需更正，请使用“更正”。")
@@ -291,7 +294,7 @@ def step_record(
         StepRecord.objects.filter(pk=supersedes.pk).update(is_current=False)
     try:
         with transaction.atomic():
-            record.save()
+            chain.append(record=record)
     except IntegrityError:
         raise ValidationError(f"{definition.label}刚刚已由他人记录，请刷新后查看。") from None
     for item in evidence:
@@ -329,12 +332,18 @@ def step_correct(*, actor, record: StepRecord, reason: str, **changes) -> StepRe
 
 
 @transaction.atomic
-def step_return(*, actor, record: StepRecord, reason: str) -> None:
-    """Return (退回) the latest step with a reason: it stops counting, and is kept."""
+def step_return(*, actor, record: StepRecord, reason: str) -> StepRecord:
+    """Return (退回) the latest step with a reason: it stops counting, and is kept.
+
+    Nothing is changed in place: a return marker (kind "return", superseding the returned record,
+    with the reason and the user) is appended to the chain; the returned record's cached
+    `is_current` flag is cleared. Returns the marker.
+    """
     record = StepRecord.objects.select_related("case").get(pk=record.pk)
     case = _lock(record.case)
+    record = StepRecord.objects.select_related("org").get(pk=record.pk)  # as it is under the lock
+    org = record.org if record.step in APPROVAL_STEPS else case.org
     if actor is not None:
-        org = record.org if record.step in APPROVAL_STEPS else case.org
         scope.require(actor, Action.CHANGE_PERSON, org, "您无权退回该步骤。")
     if not (reason or "").strip():
         raise ValidationError("请填写退回原因。")
@@ -345,14 +354,20 @@ def step_return(*, actor, record: StepRecord, reason: str) -> None:
         raise ValidationError("只能退回最近的步骤；其后已有步骤记录。")
     if record.step == 24 and case.status == CaseStatus.DISQUALIFIED:
         raise ValidationError("已取消预备党员资格并办理了减少，不能退回该审批。")
-    StepRecord.objects.filter(pk=record.pk).update(
-        is_current=False, correction_reason=f"退回：{reason.strip()}"
-    )
+    marker = StepRecord(
+        case=case, step=record.step, on=timezone.localdate(), org=org, kind=RecordKind.RETURN,
+        supersedes=record, correction_reason=reason.strip(), is_current=False,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_full_name() or actor.username) if actor is not None and actor.pk else "系统",
+    )  # fmt: skip
+    StepRecord.objects.filter(pk=record.pk).update(is_current=False)
+    chain.append(record=marker)
     record_change(
         actor=actor, action=ChangeAction.UPDATE, obj=case, before={"步骤": STEP_BY_NUMBER[record.step].label},
         after={"步骤": "已退回"}, message=f"退回：{reason.strip()}",
     )  # fmt: skip
     _refresh(case, actor)
+    return marker
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -496,12 +511,12 @@ def step_preview(
 def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size: int = 5000) -> int:
     """Create cases with their recorded history at once (补录: imports, demo data), all or nothing.
 
-    Each row: {"person": Person, "special_basis": str, "records": [{"step", "on", "data", "org"}]}.
+    Each row: {"person": Person, "special_basis": str, "remarks": str (optional),
+    "records": [{"step", "on", "data", "org"}]}.
     The same engine checks every case; findings are stored on the records and counted on the case,
     but do not block: this is history being entered, and `dangjian check` reports it.
     """
     from dangjian.audit.models import ChangeRecord
-    from dangjian.core.bulk import insert_rows
     from dangjian.development import due
     from dangjian.people.services import BulkRowError, person_update
 
@@ -552,7 +567,8 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
     for row in rows:
         person = row["person"]
         case = Case(person=person, org=person.org, special_basis=(row.get("special_basis") or "").strip(),
-                    source=source, is_backfill=True, created_by=actor_user)  # fmt: skip
+                    source=source, is_backfill=True, created_by=actor_user,
+                    remarks=(row.get("remarks") or "").strip())  # fmt: skip
         records = [
             StepRecord(
                 case=case,
@@ -584,7 +600,6 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
         for record in records:
             record.case = case
             flat.append(record)
-    insert_rows(StepRecord, flat, batch_size=batch_size)
     ChangeRecord.objects.bulk_create(
         [ChangeRecord(actor=actor_user, actor_name=actor_name, action=ChangeAction.CREATE,
                       object_type="development.case", object_id=c.pk, object_repr=str(c)[:200],
@@ -597,5 +612,7 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
         changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
         if changes and person.is_active:
             person_update(actor=None, person=Person.objects.get(pk=person.pk), **changes)
+    # Last, so the chain's head stays locked (every other step write waiting) for as short as can be.
+    chain.append_many(records=flat, batch_size=batch_size)
     due.refresh_cases([c.pk for c in cases])
     return len(cases)

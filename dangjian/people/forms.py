@@ -37,6 +37,11 @@ class PersonForm(forms.Form):
     candidate_on = forms.DateField(label=_("确定为发展对象日期"), required=False, widget=DateInput())
     admitted_on = forms.DateField(label=_("接收为预备党员日期"), required=False, widget=DateInput())
     converted_on = forms.DateField(label=_("转为正式党员日期"), required=False, widget=DateInput())
+    on_probation_watch = forms.BooleanField(
+        label=_("留党察看期间"),
+        required=False,
+        help_text=_("受留党察看处分、尚未恢复党员权利：不能担任入党介绍人。"),
+    )
 
     def __init__(self, *args, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -143,6 +143,11 @@ class Person(models.Model):
         "orgs.Org", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="people"
     )
     standing = models.CharField(_("政治面貌/发展阶段"), max_length=16, choices=Standing.choices)
+    on_probation_watch = models.BooleanField(
+        _("留党察看期间"),
+        default=False,
+        help_text=_("受留党察看处分、尚未恢复党员权利：不能担任入党介绍人。"),
+    )
     applied_on = models.DateField(_("递交入党申请书日期"), null=True, blank=True)
     activist_on = models.DateField(_("确定为入党积极分子日期"), null=True, blank=True)
     candidate_on = models.DateField(_("确定为发展对象日期"), null=True, blank=True)

@@ -43,7 +43,7 @@ from dangjian.people.models import (
 PERSON_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "category",
     "work_unit", "org", "standing", "applied_on", "activist_on", "candidate_on", "admitted_on",
-    "converted_on", "reduction", "reduced_on", "reduction_note",
+    "converted_on", "on_probation_watch", "reduction", "reduced_on", "reduction_note",
 )  # fmt: skip
 EDITABLE_FIELDS = frozenset(PERSON_FIELDS) - {"reduction", "reduced_on", "reduction_note"}
 
@@ -72,8 +72,15 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -> dict[str, list[str]]:
-    """Validate and normalise a person's fields in place; return errors by field (active language)."""
+def clean_person_fields(
+    data: dict[str, Any], *, today: dt.date | None = None, history: bool = False
+) -> dict[str, list[str]]:
+    """Validate and normalise a person's fields in place; return errors by field (active language).
+
+    history: the dates are legacy records being entered (补录). Their order and the applicant's age
+    are then findings of the compliance check (R-ORDER, R-AGE), not reasons to refuse the file, and
+    a member's earlier milestones may be unknown.
+    """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
 
@@ -141,7 +148,10 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
         value = data.get(field)
         required = STANDING_INDEX[needed_by] <= level
         if value is None:
-            if required and field in ("applied_on", "admitted_on", "converted_on"):
+            needed = (
+                ("admitted_on", "converted_on") if history else ("applied_on", "admitted_on", "converted_on")
+            )
+            if required and field in needed:
                 err(
                     field,
                     _("发展阶段为“%(standing)s”时须填写%(field)s。")
@@ -157,7 +167,7 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
             continue
         if value > today:
             err(field, _("%(field)s不能晚于今天。") % {"field": labels[field]})
-        if previous is not None and value < previous[1]:
+        if previous is not None and value < previous[1] and not history:
             err(
                 field,
                 _("%(field)s不能早于%(earlier)s（%(date)s）。")
@@ -166,7 +176,7 @@ def clean_person_fields(data: dict[str, Any], *, today: dt.date | None = None) -
         previous = (field, value)
     birth = data.get("birth_date")
     applied = data.get("applied_on")
-    if birth and applied and applied < _add_years(birth, MIN_APPLICATION_AGE):
+    if birth and applied and applied < _add_years(birth, MIN_APPLICATION_AGE) and not history:
         err(
             "applied_on",
             _("递交入党申请书时应年满%(age)d周岁（出生于%(birth)s）。")
@@ -327,11 +337,17 @@ class BulkRowError(ValidationError):
 
 @transaction.atomic
 def people_bulk_create(
-    *, actor, rows: Iterable[dict[str, Any]], message: str = gettext_noop("批量建档"), batch_size: int = 5000
+    *,
+    actor,
+    rows: Iterable[dict[str, Any]],
+    message: str = gettext_noop("批量建档"),
+    batch_size: int = 5000,
+    history: bool = False,
 ) -> int:
     """Create many files at once, all or nothing, with the same checks as person_create.
 
-    Used by the demo loader and imports. Each row carries an `org` (an Org instance).
+    Used by the demo loader and imports. Each row carries an `org` (an Org instance). `history`:
+    legacy records (see clean_person_fields).
     """
     people: list[Person] = []
     row_errors: list[tuple[int, str, str]] = []
@@ -343,7 +359,7 @@ def people_bulk_create(
         data = dict(row)
         org = fresh.get(data["org"].pk) if data.get("org") is not None else None
         data["org"] = org
-        errors = clean_person_fields(data)
+        errors = clean_person_fields(data, history=history)
         if org_errors := _check_org(org):
             errors.setdefault("org", []).extend(org_errors)
         elif actor is not None:

@@ -18,7 +18,7 @@ from dangjian.people.models import Person
 
 PERSON_FORM_FIELDS = (
     "name", "id_number", "gender", "ethnicity", "phone", "education", "category", "work_unit", "standing",
-    "applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on",
+    "applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on", "on_probation_watch",
 )  # fmt: skip
 
 

@@ -1,0 +1,187 @@
+"""Read the workbook's three sheets from `.xlsx` (python-calamine) or three UTF-8 `.csv` files.
+
+The reader only finds sheets, headers and rows; it knows nothing of what the cells mean (that is
+`cells.py` and the importer). Every problem is a `Problem` with sheet, row, column and value, so
+the importer can report all of them at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dangjian.interchange.layout import COLUMNS, SHEETS, columns_by_header
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int | None  # the spreadsheet's row number (the header is row 1)
+    column: str
+    value: str
+    message: str
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row number, header → cell)
+    extra_headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Workbook:
+    sheets: dict[str, Sheet]
+    problems: list[Problem]
+    filename: str
+
+
+class UnreadableFile(Exception):
+    """The file is not a workbook we can read at all (message in Chinese)."""
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _sheet(name: str, table: list[list[Any]], problems: list[Problem]) -> Sheet:
+    while table and all(_is_blank(c) for c in table[0]):
+        table = table[1:]  # leading empty rows before the header
+    if not table:
+        problems.append(Problem(name, None, "", "", f"工作表“{name}”没有表头行。"))
+        return Sheet(name, [])
+    headers = [str(h).strip() if not _is_blank(h) else "" for h in table[0]]
+    known = columns_by_header(name)
+    sheet = Sheet(name, headers)
+    seen: set[str] = set()
+    for header in headers:
+        if not header:
+            continue
+        if header in seen:
+            problems.append(Problem(name, 1, header, header, f"表头“{header}”出现了两次。"))
+        seen.add(header)
+        if header not in known:
+            sheet.extra_headers.append(header)
+    for header in sheet.extra_headers:
+        problems.append(
+            Problem(name, 1, header, header, f"“{header}”不是标准列，内容将作为备注保留。", WARNING)
+        )
+    missing = [c.header for c in COLUMNS[name] if c.required and c.header not in seen]
+    for header in missing:
+        problems.append(Problem(name, 1, header, "", f"缺少必填列“{header}”。"))
+    for offset, raw in enumerate(table[1:], start=2):
+        if all(_is_blank(c) for c in raw):
+            continue
+        cells = {h: raw[i] if i < len(raw) else None for i, h in enumerate(headers) if h}
+        sheet.rows.append((offset, cells))
+    return sheet
+
+
+def read_xlsx(data: bytes, filename: str) -> Workbook:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for every kind of broken file
+        raise UnreadableFile(
+            f"无法读取“{filename}”：不是有效的 Excel 工作簿（{type(exc).__name__}）。"
+        ) from None
+    problems: list[Problem] = []
+    sheets: dict[str, Sheet] = {}
+    names = {n.strip(): n for n in book.sheet_names}
+    for name in SHEETS:
+        if name not in names:
+            problems.append(Problem(name, None, "", "", f"工作簿中缺少工作表“{name}”。"))
+            continue
+        table = book.get_sheet_by_name(names[name]).to_python(skip_empty_area=False)
+        sheets[name] = _sheet(name, table, problems)
+    return Workbook(sheets, problems, filename)
+
+
+def _decode_csv(data: bytes, name: str) -> list[list[str]]:
+    for encoding in ("utf-8-sig",):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            pass
+    else:
+        raise UnreadableFile(f"“{name}”不是 UTF-8 编码的文本；请在 Excel 中另存为“CSV UTF-8”。")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def read_csv_files(files: dict[str, bytes], filename: str) -> Workbook:
+    """`files`: file name → bytes; the names must be 党组织.csv, 党员名册.csv, 发展纪实.csv."""
+    problems: list[Problem] = []
+    sheets: dict[str, Sheet] = {}
+    by_stem = {Path(n).stem.strip(): (n, data) for n, data in files.items() if n.lower().endswith(".csv")}
+    for name in SHEETS:
+        if name not in by_stem:
+            problems.append(Problem(name, None, "", "", f"缺少文件“{name}.csv”。"))
+            continue
+        file_name, data = by_stem[name]
+        sheets[name] = _sheet(name, _decode_csv(data, file_name), problems)
+    return Workbook(sheets, problems, filename)
+
+
+def read_upload(files: dict[str, bytes]) -> Workbook:
+    """One `.xlsx`, one `.zip` of the three `.csv` files, or the three `.csv` files themselves."""
+    if not files:
+        raise UnreadableFile("请选择要导入的文件。")
+    names = list(files)
+    if len(files) == 1:
+        name = names[0]
+        data = files[name]
+        lower = name.lower()
+        if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+            return read_xlsx(data, name)
+        if lower.endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    inner = {
+                        Path(_zip_name(info)).name: archive.read(info)
+                        for info in archive.infolist()
+                        if not info.is_dir() and info.filename.lower().endswith(".csv")
+                    }
+            except zipfile.BadZipFile:
+                raise UnreadableFile(f"无法读取“{name}”：不是有效的 zip 压缩包。") from None
+            return read_csv_files(inner, name)
+    if all(n.lower().endswith(".csv") for n in names):
+        return read_csv_files(files, "、".join(sorted(names)))
+    raise UnreadableFile(
+        "只能导入 .xlsx 工作簿，或“党组织.csv”“党员名册.csv”“发展纪实.csv”三个文件（可打包为 .zip）。"
+    )
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    # Zips made on Chinese Windows store GBK names without the UTF-8 flag.
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def read_path(path: Path) -> Workbook:
+    """A file (.xlsx, .zip, .csv: its two sibling .csv files are read too) or a folder of .csv files."""
+    if not path.exists():
+        raise UnreadableFile(f"文件“{path}”不存在。")
+    if path.is_dir():
+        return read_csv_files({p.name: p.read_bytes() for p in path.glob("*.csv")}, path.name)
+    if path.suffix.lower() == ".csv":
+        return read_csv_files({p.name: p.read_bytes() for p in path.parent.glob("*.csv")}, path.parent.name)
+    return read_upload({path.name: path.read_bytes()})
