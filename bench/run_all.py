@@ -54,9 +54,9 @@ def load(db: str, scale: str) -> float:
     return time.perf_counter() - started
 
 
-def run_script(name: str, db: str, repeat: int) -> dict:
+def run_script(name: str, db: str, repeat: int, *extra: str) -> dict:
     out = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / name), "--repeat", str(repeat)],
+        [sys.executable, str(ROOT / "bench" / name), "--repeat", str(repeat), *extra],
         env=env_for(db), check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -68,6 +68,7 @@ def main() -> None:
     parser.add_argument("--scale", default="city")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--skip-check", action="store_true", help="skip bench/check.py (100,000 cases)")
     args = parser.parse_args()
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     if "postgres" in dbs and not postgres_available():
@@ -82,11 +83,24 @@ def main() -> None:
             print(f"[{db}] demo --scale {args.scale}: {entry['demo_load_seconds']} s", flush=True)
         entry["pages_ms"] = run_script("pages.py", db, args.repeat)
         entry["pipeline_ms"] = run_script("pipeline.py", db, args.repeat)
-        for name, stats in {**entry["pages_ms"], **entry["pipeline_ms"]}.items():
+        entry["mobilization_ms"] = run_script("mobilization.py", db, args.repeat, "--use-current")
+        for name, stats in {**entry["pages_ms"], **entry["pipeline_ms"], **entry["mobilization_ms"]}.items():
             extra = {k: v for k, v in stats.items() if k not in ("median", "p90", "n")}
             print(f"[{db}] {name}: median {stats['median']} ms (p90 {stats['p90']} ms, n={stats['n']}) {extra or ''}",
                   flush=True)  # fmt: skip
         report[db] = entry
+    if not args.skip_check:
+        # The compliance check on its own databases of 100,000 synthetic cases (see bench/check.py).
+        command = [sys.executable, str(ROOT / "bench" / "check.py"), "--db", args.db]
+        out = subprocess.run(
+            [*command, *(["--skip-load"] if args.skip_load else [])],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        *lines, last = out.stdout.strip().splitlines()
+        print("\n".join(lines), flush=True)
+        report["check"] = json.loads(last)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(json.dumps(report, ensure_ascii=False, indent=2))

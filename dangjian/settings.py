@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "dangjian.workcal",
     "dangjian.meetings",
     "dangjian.development",
+    "dangjian.mobilization",
+    "dangjian.interchange",
     "dangjian.api",
 ]
 

@@ -19,4 +19,6 @@ urlpatterns = [
     path("people/", include("dangjian.people.urls")),
     path("development/", include("dangjian.development.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
+    path("mobilization/", include("dangjian.mobilization.urls")),
+    path("import/", include("dangjian.interchange.urls")),
 ]

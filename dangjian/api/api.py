@@ -282,6 +282,9 @@ def _mount_routers() -> None:
     from dangjian.development.api import router as development_router
 
     api.add_router("/development", development_router)
+    from dangjian.mobilization.api import router as mobilization_router
+
+    api.add_router("/mobilization", mobilization_router)
 
 
 _mount_routers()

@@ -531,6 +531,9 @@ def load_demo(
 
         cases = load_development_demo(rng, REFERENCE_DATE, frontline=scale.frontline, log=log)
         log(f"已补录 {cases} 份发展纪实。")
+        from dangjian.mobilization.demo import load_mobilization_demo
+
+        load_mobilization_demo(scale_name, reference=REFERENCE_DATE, seed=seed, log=log)
         logins = _demo_users(root)
     from dangjian.development import due
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MobilizationConfig(AppConfig):
+    name = "dangjian.mobilization"
+    verbose_name = "战时动员"
