@@ -28,7 +28,7 @@ from dangjian.core.idnumber import mask_id_number
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.models import Case, StepRecord
 from dangjian.development.services import cases_backfill, milestones, step_record
-from dangjian.interchange.cells import CellError, as_text, read_cell
+from dangjian.interchange.cells import MASKED_ID, CellError, as_text, read_cell
 from dangjian.interchange.layout import (
     MEMBERS,
     ORG_KIND_LABELS,
@@ -135,6 +135,7 @@ def _parse_sheet(book: Workbook, name: str, out: _Collector, today: dt.date) -> 
         category = columns["人员类别"]
         columns["人员类别"] = Column(category.header, category.key, "choice", choices=tuple(labels))
     rows = []
+    masked = 0
     for number, cells in sheet.rows:
         values: dict[str, Any] = {}
         for header, raw in cells.items():
@@ -144,7 +145,9 @@ def _parse_sheet(book: Workbook, name: str, out: _Collector, today: dt.date) -> 
             try:
                 values[column.key] = read_cell(column, raw, today=today)
             except CellError as exc:
-                out.add(name, number, header, raw, str(exc))
+                masked += MASKED_ID in str(exc)
+                if masked <= 1 or MASKED_ID not in str(exc):  # a masked export: say it once per sheet
+                    out.add(name, number, header, raw, str(exc))
                 values[column.key] = None
                 values.setdefault("_bad", set()).add(column.key)
             else:
@@ -153,6 +156,8 @@ def _parse_sheet(book: Workbook, name: str, out: _Collector, today: dt.date) -> 
                     values.setdefault("_bad", set()).add(column.key)
         extra = [f"{h}：{as_text(cells[h])}" for h in sheet.extra_headers if as_text(cells.get(h))]
         rows.append(_Row(name, number, values, cells, "；".join(extra)))
+    if masked > 1:
+        out.add(name, None, "公民身份号码", "", f"本表共有 {masked} 个隐去了部分数字的公民身份号码。")
     return rows
 
 
@@ -520,6 +525,8 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
     member_rows = _parse_sheet(workbook, MEMBERS, out, today)
     record_rows = _parse_sheet(workbook, RECORDS, out, today)
     result.checked_rows = len(org_rows) + len(member_rows) + len(record_rows)
+    if any(MASKED_ID in p.message for p in out.problems):
+        raise ImportFailed(out.problems, workbook.filename)  # everything else would follow from it
 
     existing_orgs, new_orgs, roots = _plan_orgs(org_rows, anchor, actor, out)
     members_header = {c.key: c.header for c in columns_by_header(MEMBERS).values()}
