@@ -188,6 +188,7 @@ def org_update(*, actor, org: Org, **changes) -> Org:
     if actor is not None:
         scope.require(actor, Action.CHANGE_ORG, org, _("您无权修改该党组织。"))
     before = snapshot(org, ORG_FIELDS)
+    old_unit_type = org.unit_type
     for key, value in changes.items():
         setattr(org, key, value.strip() if isinstance(value, str) else value)
     errors = _clean_common(
@@ -203,6 +204,10 @@ def org_update(*, actor, org: Org, **changes) -> Org:
     if errors:
         raise ValidationError(errors)
     org.save()
+    if org.unit_type != old_unit_type:
+        from dangjian.stats import counts as composition
+
+        composition.unit_type_changed(org, old_unit_type)
     after = snapshot(org, ORG_FIELDS)
     if after != before:
         record_change(actor=actor, action=ChangeAction.UPDATE, obj=org, before=before, after=after)
@@ -229,9 +234,13 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
         raise ValidationError(errors)
     moved_totals = _subtree_totals(org)
     _shift_counts(moved_totals, org.path, sign=-1)
+    old_path = org.path
     Org.objects.move(org, new_parent, "sorted-child" if Org.node_order_by else "last-child")
     org.refresh_from_db()
     _shift_counts(moved_totals, org.path, sign=+1)
+    from dangjian.stats import counts as composition
+
+    composition.shift_subtree(org, old_path, org.path)
     if actor is not None and not scope.can(actor, Action.CHANGE_ORG, org):
         raise PermissionDenied(_("移动后该组织不在您的管理范围内，操作已撤销。"))
     record_change(

@@ -39,6 +39,7 @@ from dangjian.people.models import (
     Reduction,
     Standing,
 )
+from dangjian.stats import counts as composition
 
 PERSON_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "category",
@@ -231,6 +232,7 @@ def person_create(*, actor, org: Org, **fields) -> Person:
     person = _new_person(data)
     person.save()
     counts.apply(counts.deltas_for([counts.person_entry(person, +1)]))
+    composition.apply(composition.deltas_for([composition.person_entry(person, +1)]))
     record_change(actor=actor, action=ChangeAction.CREATE, obj=person, after=snapshot(person, PERSON_FIELDS))
     return person
 
@@ -264,6 +266,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     if errors:
         raise ValidationError(errors)
     old_entry = counts.person_entry(person, -1)
+    old_composition = composition.person_entry(person, -1)
     for key in EDITABLE_FIELDS:
         setattr(person, key, data[key])
     _fill_keys(person)
@@ -271,6 +274,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     new_entry = counts.person_entry(person, +1)
     if new_entry[:3] != old_entry[:3]:
         counts.apply(counts.deltas_for([old_entry, new_entry]))
+    composition.person_changed(old_composition, composition.person_entry(person, +1))
     # Checked again after the write: the person must still be inside the actor's scope.
     if actor is not None and not scope.can(actor, Action.CHANGE_PERSON, new_org):
         raise PermissionDenied(
@@ -312,6 +316,7 @@ def person_reduce(*, actor, person: Person, reduction: str, reduced_on: dt.date,
     person.reduction_note = note.strip()
     person.save(update_fields=["reduction", "reduced_on", "reduction_note", "updated_at"])
     counts.apply(counts.deltas_for([counts.person_entry(person, -1)]))
+    composition.apply(composition.deltas_for([composition.person_entry(person, -1)]))
     record_change(
         actor=actor,
         action=ChangeAction.REDUCE,
@@ -398,6 +403,7 @@ def people_bulk_create(
     request_id = current_request_id.get()
     created = insert_rows(Person, people, batch_size=batch_size)
     counts.apply(counts.deltas_for(counts.person_entry(p, +1) for p in people))
+    composition.apply(composition.deltas_for(composition.person_entry(p, +1) for p in people))
     # One creation record per person (the full snapshot is the row itself at this point).
     ids: dict[str, int] = {}
     numbers = [p.id_number for p in people]
