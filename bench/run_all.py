@@ -84,7 +84,17 @@ def main() -> None:
         entry["pages_ms"] = run_script("pages.py", db, args.repeat)
         entry["pipeline_ms"] = run_script("pipeline.py", db, args.repeat)
         entry["mobilization_ms"] = run_script("mobilization.py", db, args.repeat, "--use-current")
-        for name, stats in {**entry["pages_ms"], **entry["pipeline_ms"], **entry["mobilization_ms"]}.items():
+        entry["stats_ms"] = run_script("stats.py", db, 20)
+        entry["roster_export_s"] = run_script("roster_export.py", db, 3)["roster_export"]  # 134,000 people
+        print(f"[{db}] roster export: median {entry['roster_export_s']['median']} s, {entry['roster_export_s']['rows']} rows",
+              flush=True)  # fmt: skip
+        timings = {
+            **entry["pages_ms"],
+            **entry["pipeline_ms"],
+            **entry["mobilization_ms"],
+            **entry["stats_ms"],
+        }
+        for name, stats in timings.items():
             extra = {k: v for k, v in stats.items() if k not in ("median", "p90", "n")}
             print(f"[{db}] {name}: median {stats['median']} ms (p90 {stats['p90']} ms, n={stats['n']}) {extra or ''}",
                   flush=True)  # fmt: skip

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "dangjian.development",
     "dangjian.mobilization",
     "dangjian.interchange",
+    "dangjian.stats",
+    "dangjian.documents",
     "dangjian.api",
 ]
 

@@ -21,4 +21,6 @@ urlpatterns = [
     path("meetings/", include("dangjian.meetings.urls")),
     path("mobilization/", include("dangjian.mobilization.urls")),
     path("import/", include("dangjian.interchange.urls")),
+    path("stats/", include("dangjian.stats.urls")),
+    path("documents/", include("dangjian.documents.urls")),
 ]

@@ -285,6 +285,9 @@ def _mount_routers() -> None:
     from dangjian.mobilization.api import router as mobilization_router
 
     api.add_router("/mobilization", mobilization_router)
+    from dangjian.stats.api import router as stats_router
+
+    api.add_router("/stats", stats_router)
 
 
 _mount_routers()

@@ -1,0 +1,296 @@
+"""Word documents from templates admins can replace (docxtpl: Jinja tags inside a .docx).
+
+The default template of each kind is built here with python-docx, so nothing binary is committed:
+an admin downloads it, edits it in Word (keeping the ``{{ tags }}``; type each tag in one go so Word
+does not split it), and uploads the replacement. The newest active upload of a kind wins.
+
+Context of every kind (all values are strings):
+- notices and the approval summary: ``org_name``, ``date``, ``notice_start``, ``notice_end``,
+  ``people`` (each with ``name``, ``gender``, ``ethnicity``, ``birth_date``, ``education``,
+  ``work_unit``, ``org_name``, ``applied_on``, ``activist_on``, ``candidate_on``, ``meeting_on``,
+  ``votes``), ``count``;
+- filing forms: ``person`` (as above, plus ``category``, ``contacts``, ``introducers``), ``org_name``,
+  ``date``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+from jinja2.exceptions import TemplateError
+
+from dangjian.development.models import Case, StepRecord
+from dangjian.documents.briefing import cn_date
+from dangjian.documents.models import DocumentTemplate, TemplateKind
+from dangjian.orgs.models import Org
+from dangjian.people.models import Category, Education, Gender, Person
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FONT = "宋体"
+PERSON_KEYS = (
+    "name", "gender", "ethnicity", "birth_date", "education", "work_unit", "org_name", "category",
+    "applied_on", "activist_on", "candidate_on", "meeting_on", "votes", "contacts", "introducers",
+)  # fmt: skip
+
+
+# ---- default templates -----------------------------------------------------------------------------
+
+
+def _document() -> Document:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return doc
+
+
+def _title(doc: Document, text: str) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(18)
+
+
+def _right(doc: Document, text: str) -> None:
+    paragraph = doc.add_paragraph(text)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _list_table(doc: Document, columns: list[tuple[str, str]]) -> None:
+    """A table with a header row and one row per person (docxtpl's {%tr for %} row loop)."""
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.style = "Table Grid"
+    for i, (header, _) in enumerate(columns):
+        table.cell(0, i).text = header
+    table.cell(1, 0).text = "{%tr for p in people %}"
+    for i, (_, key) in enumerate(columns):
+        table.cell(2, i).text = "{{ loop.index }}" if key == "#" else "{{ p." + key + " }}"
+    table.cell(3, 0).text = "{%tr endfor %}"
+
+
+def _form_table(doc: Document, rows: list[tuple[str, str, str, str]]) -> None:
+    table = doc.add_table(rows=len(rows), cols=4)
+    table.style = "Table Grid"
+    for r, (label1, key1, label2, key2) in enumerate(rows):
+        table.cell(r, 0).text = label1
+        table.cell(r, 1).text = "{{ person." + key1 + " }}" if key1 else ""
+        if label2:
+            table.cell(r, 2).text = label2
+            table.cell(r, 3).text = "{{ person." + key2 + " }}"
+        else:
+            table.cell(r, 1).merge(table.cell(r, 3))
+
+
+NOTICE_COLUMNS = [
+    ("序号", "#"), ("姓名", "name"), ("性别", "gender"), ("民族", "ethnicity"), ("出生年月", "birth_date"),
+    ("学历", "education"), ("工作单位及职务", "work_unit"), ("所在党支部", "org_name"),
+    ("递交入党申请书时间", "applied_on"), ("确定为入党积极分子时间", "activist_on"),
+]  # fmt: skip
+
+
+def default_template(kind: str) -> bytes:
+    doc = _document()
+    if kind == TemplateKind.CANDIDATE_NOTICE:
+        _title(doc, "{{ org_name }}关于拟确定发展对象的公示")
+        doc.add_paragraph(
+            "经党支部委员会研究，拟将以下{{ count }}名同志确定为发展对象，现予以公示。"
+            "公示时间：{{ notice_start }}至{{ notice_end }}。"
+        )
+        _list_table(doc, NOTICE_COLUMNS)
+        doc.add_paragraph(
+            "公示期间，党员和群众如有意见，可通过来信、来电、来访等方式向{{ org_name }}反映。"
+            "反映情况要实事求是，以个人名义反映的须署真实姓名。"
+        )
+    elif kind == TemplateKind.ADMISSION_NOTICE:
+        _title(doc, "{{ org_name }}关于拟接收预备党员的公示")
+        doc.add_paragraph(
+            "根据《中国共产党发展党员工作细则》，经党支部委员会审查、上级党委预审，"
+            "拟接收以下{{ count }}名同志为中共预备党员，现予以公示。"
+            "公示时间：{{ notice_start }}至{{ notice_end }}。"
+        )
+        _list_table(doc, [*NOTICE_COLUMNS, ("确定为发展对象时间", "candidate_on")])
+        doc.add_paragraph("公示期间，如有意见，请向{{ org_name }}反映。")
+    elif kind == TemplateKind.APPROVAL_SUMMARY:
+        _title(doc, "接收预备党员审批汇总表")
+        doc.add_paragraph("报送单位：{{ org_name }}　　　　报送日期：{{ date }}　　　　共{{ count }}人")
+        _list_table(doc, [
+            ("序号", "#"), ("姓名", "name"), ("性别", "gender"), ("出生年月", "birth_date"), ("学历", "education"),
+            ("所在党支部", "org_name"), ("确定为入党积极分子时间", "activist_on"),
+            ("确定为发展对象时间", "candidate_on"), ("支部大会讨论时间", "meeting_on"), ("表决结果", "votes"),
+        ])  # fmt: skip
+        doc.add_paragraph("上级党委审批意见：")
+        doc.add_paragraph("")
+        _right(doc, "（盖章）　　年　　月　　日")
+    elif kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
+        activist = kind == TemplateKind.ACTIVIST_FILING
+        _title(doc, "入党积极分子备案表" if activist else "发展对象备案表")
+        doc.add_paragraph("党组织：{{ org_name }}　　　　填报日期：{{ date }}")
+        rows = [
+            ("姓名", "name", "性别", "gender"),
+            ("民族", "ethnicity", "出生年月", "birth_date"),
+            ("学历", "education", "人员类别", "category"),
+            ("工作单位及职务", "work_unit", "", ""),
+            ("所在党支部", "org_name", "", ""),
+            ("递交入党申请书时间", "applied_on", "确定为入党积极分子时间", "activist_on"),
+            ("培养联系人", "contacts", "", ""),
+        ]
+        if not activist:
+            rows += [("确定为发展对象时间", "candidate_on", "入党介绍人", "introducers")]
+        _form_table(doc, rows)
+        doc.add_paragraph("党支部意见：")
+        doc.add_paragraph("")
+        doc.add_paragraph("上级党委备案意见：")
+        _right(doc, "（盖章）　　年　　月　　日")
+    else:
+        raise KeyError(kind)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def default_filename(kind: str) -> str:
+    return f"{TemplateKind(kind).label}（默认模板）.docx"
+
+
+# ---- rendering -----------------------------------------------------------------------------------
+
+
+def _d(day: dt.date | None) -> str:
+    return cn_date(day) if day else ""
+
+
+def _person_row(person: Person, *, steps: dict[int, tuple[dt.date, dict]] | None = None) -> dict[str, str]:
+    steps = steps or {}
+    meeting = steps.get(15)
+    votes = ""
+    if meeting:
+        data = meeting[1] or {}
+        if data.get("yes") is not None:
+            votes = (
+                f"应到{data.get('expected', '')}人，实到{data.get('present', '')}人，赞成{data.get('yes')}票"
+            )
+    return {
+        "name": person.name,
+        "gender": dict(Gender.choices).get(person.gender, ""),
+        "ethnicity": person.ethnicity,
+        "birth_date": f"{person.birth_date.year}年{person.birth_date.month}月",
+        "education": dict(Education.choices).get(person.education, ""),
+        "category": dict(Category.choices).get(person.category, ""),
+        "work_unit": person.work_unit,
+        "org_name": person.org.name,
+        "applied_on": _d(person.applied_on),
+        "activist_on": _d(person.activist_on),
+        "candidate_on": _d(person.candidate_on),
+        "meeting_on": _d(meeting[0]) if meeting else "",
+        "votes": votes,
+        "contacts": "",
+        "introducers": "",
+    }
+
+
+def _steps(case_ids: list[int], wanted: tuple[int, ...]) -> dict[int, dict[int, tuple[dt.date, dict]]]:
+    out: dict[int, dict[int, tuple[dt.date, dict]]] = {}
+    for case_id, step, on, data in (
+        StepRecord.objects.filter(case_id__in=case_ids, step__in=wanted, is_current=True)
+        .order_by("case_id", "step", "on", "id")
+        .values_list("case_id", "step", "on", "data")
+    ):
+        out.setdefault(case_id, {})[step] = (on, data)
+    return out
+
+
+def list_context(org: Org, cases: QuerySet[Case], *, today: dt.date, notice_days: int = 5) -> dict:
+    cases = list(cases[:2000])
+    steps = _steps([c.pk for c in cases], (15,))
+    people = [_person_row(c.person, steps=steps.get(c.pk)) for c in cases]
+    return {
+        "org_name": org.name,
+        "date": cn_date(today),
+        "notice_start": cn_date(today),
+        "notice_end": cn_date(today + dt.timedelta(days=notice_days + 2)),
+        "people": people,
+        "count": str(len(people)),
+    }
+
+
+def case_context(case: Case, *, today: dt.date) -> dict:
+    steps = _steps([case.pk], (5, 9, 15))
+    row = _person_row(case.person, steps=steps.get(case.pk))
+    ids: list[int] = []
+    for step, key in ((5, "contacts"), (9, "introducers")):
+        data = steps.get(case.pk, {}).get(step, (None, {}))[1] or {}
+        ids.extend(int(i) for i in data.get(key, []))
+    names = dict(Person.objects.filter(pk__in=ids).values_list("id", "name"))
+    for step, key in ((5, "contacts"), (9, "introducers")):
+        data = steps.get(case.pk, {}).get(step, (None, {}))[1] or {}
+        row[key] = "、".join(names.get(int(i), "") for i in data.get(key, []))
+    return {"person": row, "org_name": case.org.name, "date": cn_date(today)}
+
+
+def sample_context(kind: str) -> dict:
+    """What an uploaded template is test-rendered with before it is accepted."""
+    person = dict.fromkeys(PERSON_KEYS, "示例")
+    base = {"org_name": "示例党支部", "date": "2026年1月1日", "notice_start": "2026年1月1日",
+            "notice_end": "2026年1月8日", "count": "1"}  # fmt: skip
+    if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
+        return {**base, "person": person}
+    return {**base, "people": [person]}
+
+
+def template_bytes(kind: str) -> bytes:
+    """The template in force for `kind`: the newest active upload, else the default."""
+    current = (
+        DocumentTemplate.objects.filter(kind=kind, is_active=True).order_by("-uploaded_at", "-id").first()
+    )
+    if current is not None:
+        with current.file.open("rb") as fh:
+            return fh.read()
+    return default_template(kind)
+
+
+def render_bytes(template: bytes, context: dict) -> bytes:
+    doc = DocxTemplate(io.BytesIO(template))
+    # StrictUndefined: a tag the context does not know fails loudly instead of printing nothing.
+    doc.render(context, jinja_env=Environment(undefined=StrictUndefined, autoescape=True))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def render(kind: str, context: dict) -> bytes:
+    return render_bytes(template_bytes(kind), context)
+
+
+def check_upload(kind: str, data: bytes) -> None:
+    """Refuse (ValidationError, Chinese) anything that is not a .docx rendering with this kind's context."""
+    if kind not in TemplateKind.values:
+        raise ValidationError("未知的文书类别。")
+    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValidationError("上传的文件不是 Word 文档（.docx）。请在 Word 中“另存为”.docx 格式后再上传。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise ValidationError("上传的文件不是 Word 文档（.docx），缺少正文部分。")
+    except zipfile.BadZipFile as exc:
+        raise ValidationError("上传的文件已损坏，无法读取。") from exc
+    try:
+        render_bytes(data, sample_context(kind))
+    except TemplateError as exc:
+        raise ValidationError(
+            f"模板中的标签无法生成文书：{exc}。请对照默认模板检查 {{{{ }}}} 标签的名称和写法"
+            "（在 Word 中一次性输入整个标签，避免被拆分）。"
+        ) from exc
+    except Exception as exc:  # docxtpl/lxml errors on documents Word itself may still open
+        raise ValidationError(f"模板无法生成文书：{exc}") from exc
