@@ -174,3 +174,17 @@ def test_board_counts_frontline_admissions_apart(world, client_as, case):
     CaseModel.objects.filter(pk=case.pk).update(special_basis="2020疫情防控一线", stage=5)
     body = client_as(world.admin).get(f"/development/org/{world.city.pk}/").content.decode()
     assert "火线入党（已接收）1 人" in body
+
+
+def test_case_page_links_the_filing_forms_of_the_steps_done(client_as, world, applicant_case):
+    from dangjian.development.services import step_record
+
+    page = client_as(world.secretary).get(f"/development/case/{applicant_case.pk}/").content.decode()
+    assert "入党积极分子备案表" not in page
+    step_record(actor=world.secretary, case=applicant_case, step=2, on=dt.date(2022, 3, 15))
+    step_record(actor=world.secretary, case=applicant_case, step=3, on=dt.date(2022, 6, 1))
+    page = client_as(world.secretary).get(f"/development/case/{applicant_case.pk}/").content.decode()
+    link = f"/documents/case/{applicant_case.pk}/activist_filing/"
+    assert link in page and "发展对象备案表" not in page
+    response = client_as(world.secretary).get(link)
+    assert response.status_code == 200 and response.content[:2] == b"PK"
