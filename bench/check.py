@@ -32,10 +32,10 @@ import sys
 import time
 from pathlib import Path
 
+from common import BIN, bench_env, postgres_available, reset_database
+
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_DB = "dangjian_bench_check"
 SQLITE_DIR = Path("/tmp/dangjian-bench-check-sqlite")
 BATCH = 10_000  # people (and cases) per bulk call
@@ -47,29 +47,11 @@ MIX = [("applicant", 20), ("activist", 20), ("candidate", 15), ("probationary", 
 
 
 def env_for(db: str) -> dict[str, str]:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="dangjian.settings", DEBUG="false", SECRET_KEY="bench-only")
-    env.pop("DATABASE_URL", None)
-    if db == "sqlite":
-        env["DANGJIAN_VAR_DIR"] = str(SQLITE_DIR)
-    else:
-        env["DANGJIAN_VAR_DIR"] = "/tmp/dangjian-bench-check-pg"
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-    return env
-
-
-def postgres_available() -> bool:
-    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"], check=False).returncode == 0
+    return bench_env(db, sqlite_dir=SQLITE_DIR, pg_db=PG_DB, pg_var_dir="/tmp/dangjian-bench-check-pg")
 
 
 def reset(db: str, env: dict[str, str]) -> None:
-    if db == "sqlite":
-        SQLITE_DIR.mkdir(parents=True, exist_ok=True)
-        for f in SQLITE_DIR.glob("dangjian.sqlite3*"):
-            f.unlink()
-    else:
-        for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):
-            subprocess.run(["psql", PG_ADMIN_URL, "-q", "-c", sql], check=True)
-    subprocess.run([BIN / "dangjian", "migrate", "--noinput", "-v0"], env=env, check=True)
+    reset_database(db, env, pg_db=PG_DB)
 
 
 def worker(db: str, *args: str) -> dict:

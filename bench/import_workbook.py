@@ -28,33 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run_all import BIN, PG_ADMIN_URL, postgres_available  # noqa: E402
+from common import BIN, bench_env, postgres_available, reset_database  # noqa: E402
 
 PG_DB = "dangjian_bench_import"
 FILE = Path("/tmp/dangjian-bench-import/发展纪实-10000.xlsx")
 
 
 def env_for(db: str) -> dict[str, str]:
-    import os
-
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="dangjian.settings", DEBUG="false", SECRET_KEY="bench-only")
-    env.pop("DATABASE_URL", None)
-    env["DANGJIAN_VAR_DIR"] = f"/tmp/dangjian-bench-import/{db}"
-    if db == "postgres":
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-    return env
+    return bench_env(db, sqlite_dir="/tmp/dangjian-bench-import/sqlite", pg_db=PG_DB,
+                     pg_var_dir="/tmp/dangjian-bench-import/postgres")  # fmt: skip
 
 
 def reset(db: str, env: dict[str, str]) -> None:
-    if db == "sqlite":
-        var = Path(env["DANGJIAN_VAR_DIR"])
-        var.mkdir(parents=True, exist_ok=True)
-        for f in var.glob("dangjian.sqlite3*"):
-            f.unlink()
-    else:
-        for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):
-            subprocess.run(["psql", PG_ADMIN_URL, "-q", "-c", sql], check=True)
-    subprocess.run([BIN / "dangjian", "migrate", "--noinput", "-v0"], env=env, check=True)
+    reset_database(db, env, pg_db=PG_DB)
 
 
 def make_workbook(people: int, path: Path) -> None:

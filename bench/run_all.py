@@ -4,43 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import common
+from common import BIN, bench_env, postgres_available
+
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "dangjian_bench"
 
 
 def env_for(db: str) -> dict[str, str]:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="dangjian.settings", DEBUG="false", SECRET_KEY="bench-only")
-    env.pop("DATABASE_URL", None)
-    if db == "sqlite":
-        env["DANGJIAN_VAR_DIR"] = "/tmp/dangjian-bench-sqlite"
-    else:
-        env["DANGJIAN_VAR_DIR"] = "/tmp/dangjian-bench-pg"
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-    return env
-
-
-def postgres_available() -> bool:
-    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"], check=False).returncode == 0
+    return bench_env(
+        db, sqlite_dir="/tmp/dangjian-bench-sqlite", pg_db=PG_BENCH_DB, pg_var_dir="/tmp/dangjian-bench-pg"
+    )
 
 
 def reset_database(db: str, env: dict[str, str]) -> None:
-    if db == "sqlite":
-        var = Path(env["DANGJIAN_VAR_DIR"])
-        var.mkdir(parents=True, exist_ok=True)
-        for f in var.glob("dangjian.sqlite3*"):
-            f.unlink()
-    else:
-        for sql in (f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {PG_BENCH_DB}"):
-            subprocess.run(["psql", PG_ADMIN_URL, "-q", "-c", sql], check=True)
+    common.reset_database(db, env, pg_db=PG_BENCH_DB, migrate=False)
 
 
 def load(db: str, scale: str) -> float:
