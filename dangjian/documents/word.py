@@ -211,15 +211,33 @@ def _steps(case_ids: list[int], wanted: tuple[int, ...]) -> dict[int, dict[int, 
     return out
 
 
-def list_context(org: Org, cases: QuerySet[Case], *, today: dt.date, notice_days: int = 5) -> dict:
+def notice_period(org: Org, start: dt.date) -> tuple[dt.date, dt.date]:
+    """The 公示 period beginning on `start`: the working days R-NOTICE asks for in the rule set in
+    force for `org` (5 by default), on the State Council calendar; calendar days + 2 while the
+    year's calendar is unknown (the notice can be edited before it is posted)."""
+    from dangjian.development.services import rules_in_force
+    from dangjian.workcal.calendar import CalendarUnknown, add_working_days
+
+    days = next(
+        (int(e.params.get("working_days", 5)) for e in rules_in_force(org, start) if e.rule.id == "R-NOTICE"),
+        5,
+    )
+    try:
+        return start, add_working_days(start, days)
+    except CalendarUnknown:
+        return start, start + dt.timedelta(days=days + 2)
+
+
+def list_context(org: Org, cases: QuerySet[Case], *, today: dt.date) -> dict:
     cases = list(cases[:2000])
     steps = _steps([c.pk for c in cases], (15,))
     people = [_person_row(c.person, steps=steps.get(c.pk)) for c in cases]
+    notice_start, notice_end = notice_period(org, today)
     return {
         "org_name": org.name,
         "date": cn_date(today),
-        "notice_start": cn_date(today),
-        "notice_end": cn_date(today + dt.timedelta(days=notice_days + 2)),
+        "notice_start": cn_date(notice_start),
+        "notice_end": cn_date(notice_end),
         "people": people,
         "count": str(len(people)),
     }

@@ -121,3 +121,19 @@ def test_only_admins_manage_templates(docs, client_as):
         )
     assert not DocumentTemplate.objects.exists()
     assert client_as(docs.root).get("/documents/templates/").status_code == 200
+
+
+def test_notice_period_counts_working_days_of_the_rule_set_in_force(world):
+    import datetime as dt
+
+    from dangjian.development.rulesets import ensure_national
+    from dangjian.documents.word import notice_period
+
+    ensure_national()
+    # Friday 2026-11-20: 5 working days skip the weekend and end on Thursday the 26th.
+    assert notice_period(world.branch_a1_1, dt.date(2026, 11, 20)) == (
+        dt.date(2026, 11, 20),
+        dt.date(2026, 11, 26),
+    )
+    # A year whose calendar is not known yet: calendar days, never a guessed working day.
+    assert notice_period(world.branch_a1_1, dt.date(2028, 3, 1))[1] == dt.date(2028, 3, 8)
