@@ -71,6 +71,26 @@ def path_in_scope(user, path: str, action: str = Action.VIEW) -> bool:
     return any(p <= path < path_successor(p) for p in paths)
 
 
+def path_known(user, path: str, action: str = Action.VIEW) -> bool:
+    """In scope, or an ancestor of a scope root: a secretary may see her own committees named
+    (they approve her cases), never a sibling subtree."""
+    paths = scope_paths(user, action)
+    if paths is EVERYTHING:
+        return True
+    return any(p <= path < path_successor(p) or p.startswith(path) for p in paths)
+
+
+def known_q(user, action: str = Action.VIEW, prefix: str = "path") -> Q:
+    """The queryset form of path_known: the scope plus the ancestors of its roots."""
+    paths = scope_paths(user, action)
+    if paths is EVERYTHING:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    ancestors = {p[:end] for p in paths for end in range(Org.steplen, len(p), Org.steplen)}
+    return scope_q(user, action, prefix) | Q(**{f"{prefix}__in": sorted(ancestors)})
+
+
 def can(user, action: str, org: Org) -> bool:
     return path_in_scope(user, org.path, action)
 

@@ -49,6 +49,16 @@ from dangjian.people.models import Category, Person, Standing
 from dangjian.people.services import BulkRowError, people_bulk_create
 
 CHUNK = 900
+OUT_OF_SCOPE = "不在您的管理范围内。"
+
+
+def _org_known(actor, org: Org) -> bool:
+    """May the report name this org? Only within the actor's scope or above it, never a sibling subtree."""
+    return actor is None or scope.path_known(actor, org.path)
+
+
+def _person_known(actor, person: Person) -> bool:
+    return actor is None or scope.can(actor, Action.VIEW, person.org)
 
 
 class ImportFailed(Exception):
@@ -201,6 +211,10 @@ def _plan_orgs(rows: list[_Row], anchor: Org | None, actor, out: _Collector):
         parent_code = v.get("parent_code") or ""
         if code in existing:
             org = existing[code]
+            if not _org_known(actor, org):
+                # Neither its name nor its parent: the row only learns that it may not touch it.
+                out.add(ORGS, row.number, header["code"], code, f"组织编码“{code}”{OUT_OF_SCOPE}")
+                continue
             actual = parent_codes.get(org.path[: -Org.steplen], "")
             if parent_code and actual != parent_code:
                 out.add(ORGS, row.number, header["parent_code"], parent_code,
@@ -241,6 +255,10 @@ def _plan_orgs(rows: list[_Row], anchor: Org | None, actor, out: _Collector):
                 parent: Org | None = parent_item.probe
             elif item.parent_code in existing:
                 parent = existing[item.parent_code]
+                if not _org_known(actor, parent):
+                    out.add(ORGS, row.number, header["parent_code"], item.parent_code,
+                            f"上级组织编码“{item.parent_code}”{OUT_OF_SCOPE}")  # fmt: skip
+                    continue
                 roots[parent.pk].append(item)
             else:
                 out.add(ORGS, row.number, header["parent_code"], item.parent_code,
@@ -322,8 +340,18 @@ def _people_by_id(numbers) -> dict[str, Person]:
     return out
 
 
-def _records_for(row: _Row, orgs: dict[str, Org], people: dict[str, Person], out: _Collector) -> list[dict]:
-    """The step records a 发展纪实 row stands for (unsaved dicts for cases_backfill)."""
+def _records_for(
+    row: _Row,
+    orgs: dict[str, Org],
+    people: dict[str, Person],
+    out: _Collector,
+    hidden: frozenset[str] = frozenset(),
+) -> list[dict]:
+    """The step records a 发展纪实 row stands for (unsaved dicts for cases_backfill).
+
+    `hidden` holds the ID numbers and org codes on file outside the actor's scope: reported as
+    such, never named, and never used.
+    """
     v, n = row.values, row.number
     header = {c.key: c.header for c in columns_by_header(RECORDS).values()}
     records: list[dict] = []
@@ -345,7 +373,9 @@ def _records_for(row: _Row, orgs: dict[str, Org], people: dict[str, Person], out
         """ID numbers now; _bind swaps them for person ids once everyone is saved."""
         numbers: list[str] = []
         for number in v.get(key) or []:
-            if number not in people:
+            if number in hidden:
+                out.add(RECORDS, n, header[key], number, f"该{header[key]}{OUT_OF_SCOPE}")
+            elif number not in people:
                 out.add(RECORDS, n, header[key], number,
                         f"{mask_id_number(number)}不在“党员名册”中，系统中也没有该党员。")  # fmt: skip
             elif number == v.get("id_number"):
@@ -463,7 +493,11 @@ def _records_for(row: _Row, orgs: dict[str, Org], people: dict[str, Person], out
         add(step, v.get(date_key), **data)
     approving = v.get("approving_org_code") or ""
     approver = orgs.get(approving) if approving else None
-    if approving and approver is None:
+    if approving in hidden:
+        out.add(
+            RECORDS, n, header["approving_org_code"], approving, f"审批党组织编码“{approving}”{OUT_OF_SCOPE}"
+        )
+    elif approving and approver is None:
         out.add(
             RECORDS,
             n,
@@ -534,6 +568,8 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
     org_codes = {r.values.get("org_code") for r in member_rows + record_rows}
     org_codes |= {r.values.get("approving_org_code") for r in record_rows}
     lookup = {**_orgs_by_code(org_codes - set(existing_orgs) - set(new_orgs)), **existing_orgs}
+    hidden_codes = {code for code, org in lookup.items() if not _org_known(actor, org)}
+    lookup = {code: org for code, org in lookup.items() if code not in hidden_codes}
 
     # Identity: the same ID twice in a sheet, or a name that differs from the system's.
     all_ids = [r.values.get("id_number") for r in member_rows + record_rows]
@@ -541,6 +577,8 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
         all_ids.extend(r.values.get("contacts") or [])
         all_ids.extend(r.values.get("introducers") or [])
     known_people = _people_by_id(set(all_ids))
+    hidden_ids = {number for number, person in known_people.items() if not _person_known(actor, person)}
+    hidden = frozenset(hidden_ids | hidden_codes)
     for sheet, rows, header in (
         (MEMBERS, member_rows, members_header),
         (RECORDS, record_rows, records_header),
@@ -561,6 +599,9 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
                 row.values.setdefault("_bad", set()).add("id_number")
                 continue
             first[number] = row.number
+            if number in hidden_ids:
+                out.add(sheet, row.number, header["id_number"], number, f"该同志{OUT_OF_SCOPE}")
+                continue
             person = known_people.get(number)
             if person is not None and row.values.get("name") and person.name != row.values["name"]:
                 out.add(sheet, row.number, header["name"], row.values["name"],
@@ -571,6 +612,9 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
         if not code:
             return None
         if code in new_orgs:
+            return None
+        if code in hidden_codes:
+            out.add(sheet, row.number, header["org_code"], code, f"组织编码“{code}”{OUT_OF_SCOPE}")
             return None
         found = lookup.get(code)
         if found is None:
@@ -592,6 +636,8 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
     development_ids = {r.values.get("id_number") for r in record_rows}
     member_plan: list[_Row] = []
     for row in member_rows:
+        if row.values.get("id_number") in hidden_ids:
+            continue  # reported above, anonymously
         org = org_of(MEMBERS, row, members_header)
         v = row.values
         if v.get("admitted_on") and v.get("converted_on") and v["converted_on"] < v["admitted_on"]:
@@ -633,8 +679,10 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
     recorded = _recorded_dates([c.pk for c in cases_by_person.values()])
     lookup_all = {**lookup, **{code: item.probe for code, item in new_orgs.items()}}
     for row in record_rows:
+        if row.values.get("id_number") in hidden_ids:
+            continue  # reported above, anonymously
         org = org_of(RECORDS, row, records_header)
-        records = _records_for(row, lookup_all, referable, out)
+        records = _records_for(row, lookup_all, referable, out, hidden)
         person = known_people.get(row.values.get("id_number"))
         if person is not None:
             if org is not None and person.org_id != org.pk:

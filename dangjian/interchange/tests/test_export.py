@@ -150,6 +150,11 @@ def test_member_rows_need_an_admission_date(world):
 def test_development_rows_in_an_existing_branch(world):
     sheets = {ORGS: [], MEMBERS: [], RECORDS: [full_record("冯涛", "BR-A1-1", [world.people["in_branch"].id_number],
               [world.people["in_branch"].id_number, world.people["other_branch"].id_number])]}  # fmt: skip
-    result = workbook_import(actor=world.secretary, workbook=workbook(sheets))
+    # The introducer from 东城镇第二党支部 is outside the secretary's scope: only the organizer may name him.
+    with pytest.raises(ImportFailed) as caught:
+        workbook_import(actor=world.secretary, workbook=workbook(sheets))
+    messages = [p.message for p in caught.value.problems]
+    assert "该入党介绍人不在您的管理范围内。" in messages and not any("欧阳修远" in m for m in messages)
+    result = workbook_import(actor=world.organizer, workbook=workbook(sheets))
     assert result.cases_created == 1 and result.people_created == 1
     assert xlsx_bytes(sheets)
