@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -46,8 +47,15 @@ def _anchors(user):
     return scope.orgs_for(user, Action.CHANGE_PERSON).filter(dissolved_on__isnull=True).order_by("path")[:500]
 
 
+def may_import(user) -> bool:
+    """Importing writes people: a role without CHANGE_PERSON anywhere gets neither the page nor the POST."""
+    return scope.scope_paths(user, Action.CHANGE_PERSON) != []
+
+
 @login_required
 def import_page(request):
+    if not may_import(request.user):
+        raise PermissionDenied("您的角色只能查看，不能导入台账。")
     context = {"nav": "import", "anchors": _anchors(request.user), "chosen": None}
     if request.method != "POST":
         return render(request, "interchange/import.html", context)

@@ -107,3 +107,16 @@ def test_import_and_export_commands(world, tmp_path, capsys):
         call_command("import", str(tmp_path / "none.xlsx"))
     with pytest.raises(CommandError, match="无权查看完整"):
         call_command("export", "--org", "CTY-A", "--user", "viewer", "--unmask", "--output", str(out))
+
+
+def test_the_viewer_gets_no_import_page_nor_nav_entry(client_as, world, media):
+    client = client_as(world.viewer)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("import") not in home
+    page = client.get(reverse("import"))
+    assert page.status_code == 403 and "不能导入" in page.content.decode()
+    before = _counts()
+    response = _upload(client, _sheets(), mode="import")
+    assert response.status_code == 403 and "不能导入" in response.content.decode()
+    assert _counts() == before
+    assert reverse("import") in client_as(world.secretary).get(reverse("home")).content.decode()
