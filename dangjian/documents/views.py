@@ -182,7 +182,10 @@ def org_document(request, kind):
         cases = selectors.cases_at(org, stage=4)
     else:
         cases = selectors.cases_at(org, stage=4, min_step=15)
-    data = word.render(kind, word.list_context(org, cases, today=today))
+    try:
+        data = word.render(kind, word.list_context(org, cases, today=today))
+    except word.UnsafeTemplate as exc:
+        return _unsafe_template(request, exc)
     return _attachment(data, f"{org.name}-{TemplateKind(kind).label}-{today:%Y%m%d}.docx", word.DOCX)
 
 
@@ -192,8 +195,17 @@ def case_document(request, pk, kind):
         raise Http404("未知的文书类别。")
     case = get_case_for_user(request.user, pk)
     today = timezone.localdate()
-    data = word.render(kind, word.case_context(case, today=today))
+    try:
+        data = word.render(kind, word.case_context(case, today=today))
+    except word.UnsafeTemplate as exc:
+        return _unsafe_template(request, exc)
     return _attachment(data, f"{case.person.name}-{TemplateKind(kind).label}.docx", word.DOCX)
+
+
+def _unsafe_template(request, exc: Exception):
+    return render(
+        request, "documents/unsafe_template.html", {"nav": "documents", "message": str(exc)}, status=409
+    )
 
 
 @login_required
@@ -231,7 +243,11 @@ def _templates_context(request) -> dict:
     current = {}
     for template in DocumentTemplate.objects.filter(is_active=True).select_related("uploaded_by"):
         current.setdefault(template.kind, template)
-    return {"nav": "documents", "kinds": [(k.value, k.label, current.get(k.value)) for k in TemplateKind]}
+    return {
+        "nav": "documents",
+        "kinds": [(k.value, k.label, current.get(k.value)) for k in TemplateKind],
+        "person_keys": word.PERSON_KEYS,
+    }
 
 
 @login_required

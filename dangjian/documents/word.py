@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -26,9 +25,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined
-from jinja2.exceptions import TemplateError
+from jinja2 import StrictUndefined
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from dangjian.core import uploads
 from dangjian.development.models import Case, StepRecord
 from dangjian.documents.briefing import cn_date
 from dangjian.documents.models import DocumentTemplate, TemplateKind
@@ -267,6 +268,33 @@ def sample_context(kind: str) -> dict:
     return {**base, "people": [person]}
 
 
+# Context keys each kind may use; the templates page lists them, and an upload that names any
+# other variable is refused.
+LIST_KEYS = ("org_name", "date", "notice_start", "notice_end", "people", "count")
+FORM_KEYS = ("person", "org_name", "date")
+# A .docx template is a few hundred KB inflated; 48 MB documents packed into 200 KB are refused
+# before python-docx or docxtpl inflate them.
+TEMPLATE_ZIP_LIMITS = uploads.ZipLimits(max_members=500, max_total=30 * uploads.MB,
+                                        max_member=20 * uploads.MB, max_ratio=100)  # fmt: skip
+
+
+def context_keys(kind: str) -> tuple[str, ...]:
+    return FORM_KEYS if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING) else LIST_KEYS
+
+
+class UnsafeTemplate(Exception):
+    """A stored template that the sandbox refused; the message is Chinese."""
+
+
+def _sandbox() -> ImmutableSandboxedEnvironment:
+    """Jinja's sandbox: no attribute starting with `_`, no mutation of the context, and none of
+    Jinja's default globals (cycler, joiner, namespace, lipsum, range, dict), whose methods are the
+    classic way from a tag to `os`. StrictUndefined: an unknown tag fails instead of printing nothing."""
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env.globals.clear()
+    return env
+
+
 def template_bytes(kind: str) -> bytes:
     """The template in force for `kind`: the newest active upload, else the default."""
     current = (
@@ -279,36 +307,70 @@ def template_bytes(kind: str) -> bytes:
 
 
 def render_bytes(template: bytes, context: dict) -> bytes:
+    """Render in the sandbox; a template that reaches for anything outside its context raises."""
+    uploads.check_zip(template, TEMPLATE_ZIP_LIMITS, label="模板文件")
     doc = DocxTemplate(io.BytesIO(template))
-    # StrictUndefined: a tag the context does not know fails loudly instead of printing nothing.
-    doc.render(context, jinja_env=Environment(undefined=StrictUndefined, autoescape=True))
+    doc.render(context, jinja_env=_sandbox())
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
 def render(kind: str, context: dict) -> bytes:
-    return render_bytes(template_bytes(kind), context)
+    """The document of `kind` from the template in force, with only the documented context keys.
+
+    A stored template that the sandbox refuses (uploaded before the sandbox, or planted in the
+    media folder) produces nothing from it: UnsafeTemplate, which the pages show in Chinese."""
+    allowed = {k: v for k, v in context.items() if k in context_keys(kind)}
+    try:
+        return render_bytes(template_bytes(kind), allowed)
+    except (SecurityError, TemplateError, uploads.UploadRefused) as exc:
+        raise UnsafeTemplate(
+            f"当前的“{TemplateKind(kind).label}”模板无法安全生成文书（{_reason(exc)}），未生成任何内容。"
+            "请组织部管理员在“文书模板”页面恢复默认模板或上传修正后的模板。"
+        ) from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, SecurityError):
+        return "模板试图访问不允许的内部属性"
+    return str(exc)[:200]
 
 
 def check_upload(kind: str, data: bytes) -> None:
-    """Refuse (ValidationError, Chinese) anything that is not a .docx rendering with this kind's context."""
+    """Refuse (ValidationError, Chinese) anything that is not a .docx rendering in the sandbox with
+    exactly this kind's documented context."""
     if kind not in TemplateKind.values:
         raise ValidationError("未知的文书类别。")
-    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+    if uploads.sniff(data) != "docx":
         raise ValidationError("上传的文件不是 Word 文档（.docx）。请在 Word 中“另存为”.docx 格式后再上传。")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise ValidationError("上传的文件不是 Word 文档（.docx），缺少正文部分。")
-    except zipfile.BadZipFile as exc:
-        raise ValidationError("上传的文件已损坏，无法读取。") from exc
-    try:
-        render_bytes(data, sample_context(kind))
+        uploads.check_zip(data, TEMPLATE_ZIP_LIMITS, label="模板文件")
+        doc = DocxTemplate(io.BytesIO(data))
+        unknown = doc.get_undeclared_template_variables(jinja_env=_sandbox()) - set(context_keys(kind))
+    except uploads.UploadRefused as exc:
+        raise ValidationError(str(exc)) from None
     except TemplateError as exc:
         raise ValidationError(
             f"模板中的标签无法生成文书：{exc}。请对照默认模板检查 {{{{ }}}} 标签的名称和写法"
             "（在 Word 中一次性输入整个标签，避免被拆分）。"
-        ) from exc
+        ) from None
     except Exception as exc:  # docxtpl/lxml errors on documents Word itself may still open
-        raise ValidationError(f"模板无法生成文书：{exc}") from exc
+        raise ValidationError(f"模板无法读取：{type(exc).__name__}。") from None
+    if unknown:
+        names = "、".join(sorted(unknown))
+        allowed = "、".join(context_keys(kind))
+        raise ValidationError(f"模板使用了未提供的变量：{names}。此类文书可用的变量只有：{allowed}。")
+    try:
+        render_bytes(data, sample_context(kind))
+    except SecurityError:
+        raise ValidationError(
+            "模板中的标签试图访问不允许的内部属性（如以下划线开头的属性），出于安全考虑已拒绝，未保存。"
+        ) from None
+    except TemplateError as exc:
+        raise ValidationError(
+            f"模板中的标签无法生成文书：{exc}。请对照默认模板检查 {{{{ }}}} 标签的名称和写法"
+            "（在 Word 中一次性输入整个标签，避免被拆分）。"
+        ) from None
+    except Exception as exc:  # docxtpl/lxml errors on documents Word itself may still open
+        raise ValidationError(f"模板无法生成文书：{type(exc).__name__}。") from None

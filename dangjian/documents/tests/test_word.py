@@ -90,7 +90,7 @@ def test_admin_replaces_a_template_and_the_newest_wins(docs, client_as, settings
     ("content", "message"),
     [
         (b"this is not a word file", "不是 Word 文档"),
-        ("bad-tag", "标签无法生成文书"),
+        ("bad-tag", "未提供的变量：secretary"),
         ("syntax", "标签无法生成文书"),
     ],
 )
