@@ -11,7 +11,7 @@ from django.http import Http404
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.development import compliance
-from dangjian.development.models import CASE_STAGE_CHOICES, Case, CaseStatus, DueItem
+from dangjian.development.models import CASE_STAGE_CHOICES, Case, CaseStatus, DueItem, RuleSet
 from dangjian.orgs.models import Org, subtree_q
 
 BOARD_LIMIT_PER_STAGE = 200
@@ -22,6 +22,19 @@ def cases_for(user, org: Org | None = None) -> QuerySet[Case]:
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "org__path"))
     return qs
+
+
+def rulesets_for(user) -> QuerySet[RuleSet]:
+    """The national sets and the local sets that can apply to the user's scope: those of an org above
+    it (in force there) or inside it, never a sibling jurisdiction's profile."""
+    return RuleSet.objects.filter(Q(org__isnull=True) | scope.known_q(user, Action.VIEW, prefix="org__path"))
+
+
+def get_ruleset_for_user(user, pk) -> RuleSet:
+    ruleset = rulesets_for(user).select_related("org", "parent").filter(pk=pk).first()
+    if ruleset is None:
+        raise Http404("规则集不存在或不在您的管理范围内。")
+    return ruleset
 
 
 def get_case_for_user(user, pk, action: str = Action.VIEW) -> Case:

@@ -344,9 +344,11 @@ def _effective(overrides: dict | None) -> dict:
 
 @login_required
 def ruleset_list(request):
-    from dangjian.development.models import RuleSet
-
-    rulesets = RuleSet.objects.select_related("org", "parent").order_by("org__path", "effective_from")
+    rulesets = (
+        selectors.rulesets_for(request.user)
+        .select_related("org", "parent")
+        .order_by("org__path", "effective_from")
+    )
     return render(
         request,
         "development/rulesets.html",
@@ -362,11 +364,8 @@ def _admin_root(user):
 @login_required
 def ruleset_detail(request, pk: int):
     from dangjian.audit.services import history_for
-    from dangjian.development.models import RuleSet
 
-    ruleset = RuleSet.objects.select_related("org", "parent").filter(pk=pk).first()
-    if ruleset is None:
-        raise PermissionDenied("规则集不存在。")
+    ruleset = selectors.get_ruleset_for_user(request.user, pk)
     base = _effective(ruleset.parent.merged_overrides() if ruleset.parent else None)
     editable = rulesets_module.can_edit(request.user, ruleset.org)
     initial_values = _effective(ruleset.merged_overrides())

@@ -93,3 +93,29 @@ def test_ruleset_pages(world, client_as):
     secretary = client_as(world.secretary)
     assert secretary.get(f"/development/rulesets/{profile.pk}/").status_code == 200
     assert secretary.post(f"/development/rulesets/{profile.pk}/", {"name": "x"}).status_code == 403
+
+
+def test_other_jurisdictions_local_rule_sets_are_hidden(world, client_as):
+    mine = ruleset_create(actor=world.admin, code="CTY-A-LOCAL", name="甲县本地规定", org=world.county_a,
+                          effective_from=D(2024, 1, 1))  # fmt: skip
+    inside = ruleset_create(actor=world.admin, code="TOWN-A1-LOCAL", name="东城镇本地规定", org=world.town_a1,
+                            effective_from=D(2024, 1, 1))  # fmt: skip
+    theirs = ruleset_create(actor=world.admin, code="CTY-B-LOCAL", name="乙县保密规定", org=world.county_b,
+                            effective_from=D(2024, 1, 1))  # fmt: skip
+    national = RuleSet.objects.get(org__isnull=True)
+    for user, shown, hidden in (
+        (world.secretary, [national, mine, inside], [theirs]),  # committees above her branch apply to it
+        (world.viewer, [national, mine, inside], [theirs]),  # a set inside the viewer's county
+        (world.outsider, [national], [mine, inside, theirs]),
+        (world.admin, [national, mine, inside, theirs], []),
+    ):
+        client = client_as(user)
+        listing = client.get("/development/rulesets/").content.decode()
+        for ruleset in shown:
+            assert ruleset.name in listing, (user, ruleset)
+            assert client.get(f"/development/rulesets/{ruleset.pk}/").status_code == 200
+        for ruleset in hidden:
+            assert ruleset.name not in listing and ruleset.code not in listing, (user, ruleset)
+            assert client.get(f"/development/rulesets/{ruleset.pk}/").status_code == 404
+            assert client.post(f"/development/rulesets/{ruleset.pk}/", {"name": "x"}).status_code == 404
+    assert client_as(world.admin).get("/development/rulesets/999999/").status_code == 404
