@@ -51,6 +51,7 @@ class SheetLimits:
 # ---- sniffing ----------------------------------------------------------------------------------------
 
 _OOXML_MAIN = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
+_OFD_MAIN = "OFD.xml"  # GB/T 33190, the Chinese fixed-layout format: a zip with OFD.xml at its root
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_MARKUP = re.compile(rb"^\s*<(\?xml|!doctype|html|svg|script|head|body)", re.IGNORECASE)
 
@@ -67,6 +68,8 @@ EXTENSION_KINDS: dict[str, frozenset[str]] = {
     ".docx": frozenset({"docx"}),
     ".xlsx": frozenset({"xlsx"}),
     ".pptx": frozenset({"pptx"}),
+    ".ofd": frozenset({"ofd"}),
+    ".wps": frozenset({"ole"}),
     ".doc": frozenset({"ole"}),
     ".xls": frozenset({"ole"}),
     ".ppt": frozenset({"ole"}),
@@ -77,7 +80,7 @@ EXTENSION_KINDS: dict[str, frozenset[str]] = {
 KIND_LABELS = {
     "pdf": "PDF 文档", "png": "PNG 图片", "jpeg": "JPEG 图片", "gif": "GIF 图片", "webp": "WebP 图片",
     "tiff": "TIFF 图片", "docx": "Word 文档（.docx）", "xlsx": "Excel 工作簿（.xlsx）",
-    "pptx": "PowerPoint 演示文稿", "ole": "旧版 Office 文档", "zip": "zip 压缩包", "text": "纯文本",
+    "pptx": "PowerPoint 演示文稿", "ofd": "OFD 版式文档", "ole": "旧版 Office 或 WPS 文档", "zip": "zip 压缩包", "text": "纯文本",
     "markup": "网页或 XML/SVG 文件", "executable": "可执行程序", "unknown": "无法识别的文件",
 }  # fmt: skip
 
@@ -109,7 +112,7 @@ def sniff(data: bytes) -> str:
         for part, kind in _OOXML_MAIN.items():
             if part in names and "[Content_Types].xml" in names:
                 return kind
-        return "zip"
+        return "ofd" if _OFD_MAIN in names else "zip"
     if head.startswith(_OLE):
         return "ole"
     if head.startswith((b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"#!")):
@@ -140,6 +143,19 @@ def check_declared_type(data: bytes, filename: str, allowed: set[str] | frozense
             "请上传真实的文件，不要修改扩展名。"
         )
     return actual
+
+
+def check_uploaded_file(upload, allowed: set[str] | frozenset[str], *, max_bytes: int) -> str:
+    """An uploaded file (Django's UploadedFile) checked for size and for content matching its name;
+    the file is rewound for whoever stores it. Raises UploadRefused."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise UploadRefused(f"“{upload.name}”超过 {_size(max_bytes)}，请压缩或拆分后上传。")
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    upload.seek(0)
+    if len(data) > max_bytes:
+        raise UploadRefused(f"“{upload.name}”超过 {_size(max_bytes)}，请压缩或拆分后上传。")
+    return check_declared_type(data, upload.name, allowed)
 
 
 # ---- archives ----------------------------------------------------------------------------------------
@@ -202,9 +218,19 @@ def iter_member_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: 
 # ---- workbooks -------------------------------------------------------------------------------------
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
-# A cell, its reference, and whether its first child is a formula (<f> precedes <v> in OOXML).
-_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>(<(?:\w+:)?f[\s/>])?')
-_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
+# Cheap passes over the inflated XML: only references that could break a limit are looked at in
+# Python (rows of six or more digits, columns of two or more letters). The common spelling
+# (` r="A1"`) has a literal prefix the regex engine searches fast (100,000 rows in about a second);
+# any other legal spelling (tab or newline before it, single quotes) takes the general, slower pass.
+_LONG_ROW = re.compile(rb' r="[A-Z]{0,3}(\d{6,})"')
+_WIDE_COLUMN = re.compile(rb' r="([A-Z]{2,})\d')
+_LONG_ROW_ANY = re.compile(rb"\sr\s*=\s*[\"'][A-Z]{0,3}(\d{6,})[\"']")
+_WIDE_COLUMN_ANY = re.compile(rb"\sr\s*=\s*[\"']([A-Z]{2,})\d")
+_ODD_SPELLINGS = (b"\tr", b"\nr", b"\rr", b"r='", b"r =", b"r= ", b"r\t", b"r\n")
+# A cell whose first child is a formula (<f> precedes <v> in OOXML), with its reference.
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d{1,7})[\"'][^>/]*>\s*<(?:\w+:)?f[\s/>]"
+)
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*?>")
 _ATTR = re.compile(rb'\b(name|r:id|(?:\w+:)?id)="([^"]*)"')
 _REL = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*?>")
@@ -228,6 +254,9 @@ def column_letters(n: int) -> str:
 
 @dataclass
 class SheetExtent:
+    """What the scan found: the largest row and column references that could break a limit (rows
+    below 100,000 and single-letter columns are not tracked), and formula cells."""
+
     name: str
     rows: int = 0
     columns: int = 0
@@ -263,7 +292,8 @@ def scan_xlsx(data: bytes, limits: SheetLimits, *, label: str = "工作簿") -> 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = _sheet_names(archive, limits.zip)
         for info in archive.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            # Every part a relationship names as a sheet, and anything that looks like one.
+            if info.filename not in names and not info.filename.startswith("xl/worksheets/"):
                 continue
             extent = SheetExtent(names.get(info.filename, PurePosixPath(info.filename).stem))
             tail = b""
@@ -285,13 +315,15 @@ def scan_xlsx(data: bytes, limits: SheetLimits, *, label: str = "工作簿") -> 
 def _scan_chunk(body: bytes, extent: SheetExtent, limits: SheetLimits, label: str) -> None:
     if (m := _DIMENSION.search(body)) and m.group(4):
         _grow(extent, column_number(m.group(3)), int(m.group(4)), limits, label, claimed=True)
-    for m in _ROW.finditer(body):
-        row = int(m.group(1))
-        if row > extent.rows:
-            _grow(extent, 0, row, limits, label)
-    for m in _CELL.finditer(body):
-        _grow(extent, column_number(m.group(1)), int(m.group(2)), limits, label)
-        if m.group(4) and not m.group(3) and len(extent.formulas) < 50:
+    odd = any(spelling in body for spelling in _ODD_SPELLINGS)
+    for row in (_LONG_ROW_ANY if odd else _LONG_ROW).findall(body):
+        _grow(extent, 0, int(row), limits, label)
+    for letters in set((_WIDE_COLUMN_ANY if odd else _WIDE_COLUMN).findall(body)):
+        _grow(extent, column_number(letters), 1, limits, label)
+    if b"<f" in body or b":f" in body:
+        for m in _FORMULA_CELL.finditer(body):
+            if len(extent.formulas) >= 50:
+                break
             extent.formulas.append(f"{m.group(1).decode()}{int(m.group(2))}")
 
 

@@ -1,11 +1,30 @@
 from django import forms
 
+from dangjian.core import uploads
 from dangjian.core.forms import DateInput, StyledForm
 from dangjian.development.catalog import EVIDENCE_KINDS, STEP_BY_NUMBER
 from dangjian.development.rules import RULES
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+class MemberChecks(forms.CheckboxSelectMultiple):
+    """The case branch's full members as checkboxes, and a scoped search that adds others (steps 5, 9)."""
+
+    template_name = "development/widgets/member_checks.html"
+
+    def __init__(self, *args, search_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search_url = search_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = self.search_url
+        return context
+
+
+MEMBER_REFUSED = "所选党员（编号%(value)s）不是本支部或您管理范围内的正式党员，未保存。"
 
 
 class StepForm(StyledForm):
@@ -21,7 +40,7 @@ class StepForm(StyledForm):
 
     VOTES = ("expected", "present", "yes", "no", "abstain")
 
-    def __init__(self, *args, step: int, members=(), warnings=(), resolutions=(), **kwargs):
+    def __init__(self, *args, step: int, members=(), warnings=(), resolutions=(), search_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.step = step
         if resolutions:
@@ -36,16 +55,15 @@ class StepForm(StyledForm):
         if step not in (4, 8, 18):
             del self.fields["filing_ref"]
         member_choices = [(p.pk, f"{p.name}（{p.org.name}）") for p in members]
-        if step == 5:
-            self.fields["contacts"] = forms.TypedMultipleChoiceField(
-                label="培养联系人（勾选1至2名正式党员）", choices=member_choices, coerce=int,
-                widget=forms.CheckboxSelectMultiple(attrs={"class": "member-checks"}),
-            )  # fmt: skip
-        if step == 9:
-            self.fields["introducers"] = forms.TypedMultipleChoiceField(
-                label="入党介绍人（勾选2名正式党员）", choices=member_choices, coerce=int,
-                widget=forms.CheckboxSelectMultiple(attrs={"class": "member-checks"}),
-            )  # fmt: skip
+        # `members` holds only whom the user may choose: an id outside it is refused, never saved.
+        for number, key, label in ((5, "contacts", "培养联系人（勾选1至2名正式党员）"),
+                                   (9, "introducers", "入党介绍人（勾选2名正式党员）")):  # fmt: skip
+            if step == number:
+                self.fields[key] = forms.TypedMultipleChoiceField(
+                    label=label, choices=member_choices, coerce=int,
+                    error_messages={"invalid_choice": MEMBER_REFUSED},
+                    widget=MemberChecks(attrs={"class": "member-checks", "col": "col-12"}, search_url=search_url),
+                )  # fmt: skip
         if step == 10:
             self.fields["result"] = forms.ChoiceField(
                 label="政治审查结论", choices=[("合格", "合格"), ("不合格", "不合格")]
@@ -108,6 +126,10 @@ class StepForm(StyledForm):
                 raise forms.ValidationError("佐证材料只能是PDF、图片、Word或Excel文件。")
             if upload.size > EVIDENCE_MAX_BYTES:
                 raise forms.ValidationError("佐证材料不能超过20MB。")
+            try:  # the content, not the name: a PDF renamed .xlsx or HTML named .pdf is refused
+                uploads.check_uploaded_file(upload, set(EVIDENCE_EXTENSIONS), max_bytes=EVIDENCE_MAX_BYTES)
+            except uploads.UploadRefused as exc:
+                raise forms.ValidationError(str(exc)) from None
         return upload
 
     def evidence(self) -> list[dict]:

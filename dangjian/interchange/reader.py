@@ -14,10 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dangjian.core import uploads
 from dangjian.interchange.layout import COLUMNS, SHEETS, columns_by_header
 
 ERROR = "error"
 WARNING = "warning"
+
+# What a jurisdiction's workbook may hold: 100,000 people inflate to about 200 MB of sheet XML.
+MAX_ROWS = 200_000
+LIMITS = uploads.SheetLimits(
+    max_rows=MAX_ROWS,
+    max_columns=100,
+    zip=uploads.ZipLimits(max_members=200, max_total=400 * uploads.MB, max_member=300 * uploads.MB),
+)
+MAX_CSV_BYTES = 200 * uploads.MB
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,16 @@ def _sheet(name: str, table: list[list[Any]], problems: list[Problem]) -> Sheet:
 def read_xlsx(data: bytes, filename: str) -> Workbook:
     from python_calamine import CalamineWorkbook
 
+    # Before calamine: it sizes a dense grid from the cells' references, so one cell at XFD1048576
+    # in a 9 KB file asks for 512 GiB and aborts the process.
+    if (kind := uploads.sniff(data)) != "xlsx":
+        raise UnreadableFile(
+            f"无法读取“{filename}”：不是有效的 Excel 工作簿（其内容是{uploads.KIND_LABELS.get(kind, kind)}）。"
+        )
+    try:
+        uploads.refuse_formulas(uploads.scan_xlsx(data, LIMITS, label=f"“{filename}”"), label=f"“{filename}”")
+    except uploads.UploadRefused as exc:
+        raise UnreadableFile(str(exc)) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of broken file
@@ -112,15 +132,24 @@ def read_xlsx(data: bytes, filename: str) -> Workbook:
 
 
 def _decode_csv(data: bytes, name: str) -> list[list[str]]:
-    for encoding in ("utf-8-sig",):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            pass
-    else:
-        raise UnreadableFile(f"“{name}”不是 UTF-8 编码的文本；请在 Excel 中另存为“CSV UTF-8”。")
-    return [row for row in csv.reader(io.StringIO(text))]
+    if len(data) > MAX_CSV_BYTES:
+        raise UnreadableFile(f"“{name}”超过 {MAX_CSV_BYTES // uploads.MB}MB，请分批导入。")
+    if uploads.sniff(data) != "text":
+        raise UnreadableFile(f"“{name}”不是文本格式的 CSV 文件（内容与扩展名不符），已拒绝。")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile(f"“{name}”不是 UTF-8 编码的文本；请在 Excel 中另存为“CSV UTF-8”。") from None
+    try:
+        uploads.check_csv_rows(text, name=name, max_rows=MAX_ROWS)
+        rows = list(csv.reader(io.StringIO(text)))
+    except uploads.UploadRefused as exc:
+        raise UnreadableFile(str(exc)) from None
+    except csv.Error as exc:
+        raise UnreadableFile(f"“{name}”不是有效的 CSV 文件：{exc}") from None
+    if rows and max(len(r) for r in rows) > LIMITS.max_columns:
+        raise UnreadableFile(f"“{name}”有超过 {LIMITS.max_columns} 列的行，已拒绝。")
+    return rows
 
 
 def read_csv_files(files: dict[str, bytes], filename: str) -> Workbook:
@@ -146,24 +175,39 @@ def read_upload(files: dict[str, bytes]) -> Workbook:
         name = names[0]
         data = files[name]
         lower = name.lower()
-        if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        if lower.endswith((".xls", ".xlsm", ".ods", ".et")):
+            raise UnreadableFile(
+                f"“{name}”不是 .xlsx 格式：请在 Excel 或 WPS 中“另存为” .xlsx 工作簿后再导入。"
+            )
+        if lower.endswith(".xlsx"):
             return read_xlsx(data, name)
         if lower.endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    inner = {
-                        Path(_zip_name(info)).name: archive.read(info)
-                        for info in archive.infolist()
-                        if not info.is_dir() and info.filename.lower().endswith(".csv")
-                    }
-            except zipfile.BadZipFile:
-                raise UnreadableFile(f"无法读取“{name}”：不是有效的 zip 压缩包。") from None
-            return read_csv_files(inner, name)
+            return read_csv_files(_unzip_csv(data, name), name)
     if all(n.lower().endswith(".csv") for n in names):
         return read_csv_files(files, "、".join(sorted(names)))
     raise UnreadableFile(
         "只能导入 .xlsx 工作簿，或“党组织.csv”“党员名册.csv”“发展纪实.csv”三个文件（可打包为 .zip）。"
     )
+
+
+def _unzip_csv(data: bytes, name: str) -> dict[str, bytes]:
+    """The .csv members of a zip, each inflated only after the archive's promises were checked."""
+    try:
+        uploads.check_declared_type(data, name, {".zip"})
+        limits = uploads.ZipLimits(max_members=50, max_total=MAX_CSV_BYTES, max_member=MAX_CSV_BYTES)
+        uploads.check_zip(data, limits, label=f"压缩包“{name}”")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {
+                Path(_zip_name(info)).name: uploads.read_member(
+                    archive, info, limits, label=f"压缩包“{name}”"
+                )
+                for info in archive.infolist()
+                if not info.is_dir() and info.filename.lower().endswith(".csv")
+            }
+    except uploads.UploadRefused as exc:
+        raise UnreadableFile(str(exc)) from None
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        raise UnreadableFile(f"无法读取“{name}”：不是有效的 zip 压缩包。") from None
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import PurePath
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -20,6 +21,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import field_label, record_change, snapshot
+from dangjian.core import uploads
 from dangjian.meetings import rules
 from dangjian.meetings.models import Meeting, Resolution
 from dangjian.orgs.models import Org
@@ -85,6 +87,11 @@ def _minutes_errors(minutes) -> list[str]:
     size = getattr(minutes, "size", 0) or 0
     if suffix not in MINUTES_EXTENSIONS or size > MINUTES_MAX_BYTES:
         return [_("会议记录附件只能是PDF、OFD、Word、WPS或图片文件，且不超过20MB。")]
+    if isinstance(minutes, UploadedFile):  # a stored file was checked when it came in
+        try:
+            uploads.check_uploaded_file(minutes, MINUTES_EXTENSIONS, max_bytes=MINUTES_MAX_BYTES)
+        except uploads.UploadRefused as exc:
+            return [str(exc)]
     return []
 
 

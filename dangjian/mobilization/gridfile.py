@@ -26,6 +26,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
+from dangjian.core import uploads
 from dangjian.core.idnumber import parse_id_number
 from dangjian.core.phone import normalize_phone
 from dangjian.core.spreadsheet import FORMULA_PREFIXES, header_row, text_cell, value_cell
@@ -48,6 +49,11 @@ HEADER_TO_FIELD = dict(COLUMNS)
 REQUIRED_HEADERS = ("小区",)
 MAX_ROWS = 20000
 MAX_BYTES = 10 * 1024 * 1024
+LIMITS = uploads.SheetLimits(
+    max_rows=MAX_ROWS,
+    max_columns=30,
+    zip=uploads.ZipLimits(max_members=100, max_total=100 * uploads.MB, max_member=80 * uploads.MB),
+)
 
 
 class UnreadableGrid(Exception):
@@ -70,7 +76,24 @@ def read_table(data: bytes, filename: str) -> list[list[Any]]:
     if len(data) > MAX_BYTES:
         raise UnreadableGrid("文件超过10MB，请分批导入。")
     lower = filename.lower()
-    if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+    if lower.endswith((".xls", ".xlsm", ".ods", ".et")):
+        raise UnreadableGrid(f"“{filename}”不是 .xlsx 格式：请“另存为” .xlsx 工作簿后再导入。")
+    if not lower.endswith((".xlsx", ".csv")):
+        raise UnreadableGrid("只能导入 .xlsx 工作簿或 UTF-8 编码的 .csv 文件。")
+    kind = uploads.sniff(data)
+    if lower.endswith(".xlsx") and kind != "xlsx":
+        raise UnreadableGrid(
+            f"无法读取“{filename}”：不是有效的 Excel 工作簿（其内容是{uploads.KIND_LABELS.get(kind, kind)}）。"
+        )
+    try:
+        kind = uploads.check_declared_type(data, filename, {".xlsx", ".csv"})
+        if kind == "xlsx":
+            # Before calamine, which sizes its grid from the cells' references (see core.uploads).
+            label = f"“{filename}”"
+            uploads.refuse_formulas(uploads.scan_xlsx(data, LIMITS, label=label), label=label)
+    except uploads.UploadRefused as exc:
+        raise UnreadableGrid(str(exc)) from None
+    if kind == "xlsx":
         from python_calamine import CalamineWorkbook
 
         try:
@@ -84,15 +107,17 @@ def read_table(data: bytes, filename: str) -> list[list[Any]]:
             raise UnreadableGrid(
                 f"无法读取“{filename}”：不是有效的 Excel 工作簿（{type(exc).__name__}）。"
             ) from None
-    if lower.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UnreadableGrid(
-                f"“{filename}”不是 UTF-8 编码的文本；请在 Excel 中另存为“CSV UTF-8”。"
-            ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableGrid(f"“{filename}”不是 UTF-8 编码的文本；请在 Excel 中另存为“CSV UTF-8”。") from None
+    try:
+        uploads.check_csv_rows(text, name=filename, max_rows=MAX_ROWS)
         return list(csv.reader(io.StringIO(text)))
-    raise UnreadableGrid("只能导入 .xlsx 工作簿或 UTF-8 编码的 .csv 文件。")
+    except uploads.UploadRefused as exc:
+        raise UnreadableGrid(str(exc)) from None
+    except csv.Error as exc:
+        raise UnreadableGrid(f"“{filename}”不是有效的 CSV 文件：{exc}") from None
 
 
 def _text(value: Any) -> str:

@@ -188,3 +188,28 @@ def test_case_page_links_the_filing_forms_of_the_steps_done(client_as, world, ap
     assert link in page and "发展对象备案表" not in page
     response = client_as(world.secretary).get(link)
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("名册.xlsx", b"%PDF-1.4 a pdf renamed", "PDF 文档"),
+        ("证明.pdf", b"<!doctype html><script>alert(1)</script>", "网页或 XML/SVG 文件"),
+        ("证明.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 40, "可执行程序"),
+        ("照片.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "网页或 XML/SVG 文件"),
+    ],
+)
+def test_evidence_content_must_match_its_name(
+    world, client_as, case, settings, tmp_path, name, content, says
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    response = client_as(world.secretary).post(
+        f"/development/case/{case.pk}/step/2/", {"on": "2022-03-20", "evidence_file": upload}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and says in body and "与扩展名" in body
+    assert not StepRecord.objects.filter(case=case, step=2).exists()
+    assert not list(tmp_path.rglob("*.*"))

@@ -285,3 +285,22 @@ def test_meeting_list_query_count_does_not_grow_with_meetings(world, client_as):
     for _ in range(18):
         make_meeting(world.branch_a1_1)
     assert measure() == small
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("记录.pdf", b"<html><body><script>alert(1)</script></body></html>"),
+        ("记录.pdf", b"MZ\x90\x00" + b"\x00" * 40),
+        ("记录.png", b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+        ("记录.docx", b"%PDF-1.4 renamed"),
+    ],
+)
+def test_minutes_content_must_match_its_name(world, client_as, settings, tmp_path, name, content):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(world.secretary)
+    url = reverse("meeting-create", args=[world.branch_a1_1.pk])
+    response = client.post(url, {**meeting_post(), "minutes": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200 and "与扩展名" in response.content.decode()
+    assert not Meeting.objects.exists()
+    assert not list(tmp_path.rglob("*.*"))

@@ -165,3 +165,30 @@ def test_command_and_page(world, flood, client_as, tmp_path, capsys):
     template = client.get(f"/mobilization/{flood.pk}/grid/template/")
     table = gridfile.read_table(template.content, "t.xlsx")
     assert table[0][:3] == ["小区", "楼栋", "单元"]
+
+
+# ---- hostile files (hardening) ------------------------------------------------------------------
+
+
+def test_hostile_grid_files_refused_before_parsing(world, flood, client_as, tmp_path):
+    from dangjian.core.tests import hostile
+
+    with pytest.raises(gridfile.UnreadableGrid, match="XFD1048576"):
+        gridfile.read_table(hostile.far_cell_xlsx(sheet="网格"), "grid.xlsx")
+    with pytest.raises(gridfile.UnreadableGrid, match="“网格”C3"):
+        gridfile.read_table(hostile.formula_xlsx("网格", [["小区"], ["阳光"]], "C3"), "grid.xlsx")
+    with pytest.raises(gridfile.UnreadableGrid, match="可执行程序"):
+        gridfile.read_table(hostile.ELF, "grid.csv")
+    with pytest.raises(gridfile.UnreadableGrid, match="20,000 行"):
+        gridfile.read_table(("小区\n" + "阳光\n" * 20_001).encode(), "grid.csv")
+    client = client_as(world.secretary)
+    upload = SimpleUploadedFile("grid.xlsx", hostile.far_cell_xlsx(sheet="网格"))
+    response = client.post(f"/mobilization/{flood.pk}/grid/import/", {"file": upload, "org_code": "BR-A1-1"})
+    assert response.status_code in (200, 400) and "XFD1048576" in response.content.decode()
+    assert not GridNode.objects.exists()
+    path = tmp_path / "grid.xlsx"
+    path.write_bytes(hostile.far_cell_xlsx(sheet="网格"))
+    with pytest.raises(CommandError, match="XFD1048576"):
+        call_command(
+            "campaign", "grid-import", flood.code, str(path), "--user", "secretary", "--org", "BR-A1-1"
+        )
