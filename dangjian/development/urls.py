@@ -12,6 +12,7 @@ urlpatterns = [
     path("rulesets/<int:pk>/", views.ruleset_detail, name="ruleset-detail"),
     path("case/<int:pk>/", views.case_detail, name="case-detail"),
     path("case/<int:pk>/step/<int:step>/", views.step_form, name="step-form"),
+    path("case/<int:pk>/members/", views.member_search, name="case-member-search"),
     path("case/<int:pk>/status/", views.case_status, name="case-status"),
     path("case/<int:pk>/special-basis/", views.case_special_basis, name="case-special-basis"),
     path("record/<int:pk>/return/", views.record_return, name="record-return"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.core.forms import apply_service_errors
+from dangjian.core.params import int_param
 from dangjian.development import rulesets as rulesets_module
 from dangjian.development import selectors, services
 from dangjian.development.catalog import STAGES, STEP_BY_NUMBER, STEPS
@@ -119,15 +121,60 @@ def _resolutions(case, step: int) -> list:
     )
 
 
-def _members(case):
-    """Full members who may be chosen as contacts or introducers: the case's branch and its parent's."""
-    parent_path = case.org.path[: -Org.steplen] or case.org.path
-    return (
-        Person.objects.filter(subtree_q(parent_path, "org__path"), standing=Standing.FULL, reduction="")
+MEMBER_FIELDS = {5: "contacts", 9: "introducers"}
+MEMBER_SEARCH_LIMIT = 20
+
+
+def _eligible_members() -> Q:
+    return Q(standing=Standing.FULL, reduction="")
+
+
+def _members(user, case, step: int, data=None) -> list[Person]:
+    """Whom steps 5 and 9 may name: the case branch's full members, listed, plus the ids posted that
+    are full members in the user's scope (found through member_search). Nobody else is ever listed,
+    so a posted id outside both is an invalid choice and nothing is saved."""
+    field = MEMBER_FIELDS.get(step)
+    if field is None:
+        return []
+    own = (
+        Person.objects.filter(subtree_q(case.org.path, "org__path"), _eligible_members())
         .exclude(pk=case.person_id)
         .select_related("org")
         .order_by("name_sort_key")[:300]
     )
+    members = list(own)
+    posted = {int(v) for v in (data.getlist(field) if data is not None else []) if str(v).isdigit()}
+    posted -= {p.pk for p in members}
+    if posted:
+        members += (
+            scope.people_for(user, Action.VIEW)
+            .filter(_eligible_members(), pk__in=posted)
+            .exclude(pk=case.person_id)
+            .select_related("org")
+            .order_by("name_sort_key")
+        )
+    return members
+
+
+@login_required
+def member_search(request, pk: int):
+    """Full members outside the case's branch, for steps 5 and 9: only whom the user may see."""
+    from dangjian.people.selectors import search_people
+
+    case = selectors.get_case_for_user(request.user, pk)
+    if not scope.can(request.user, Action.CHANGE_PERSON, case.org):
+        raise PermissionDenied("您无权为该同志记录发展步骤。")
+    field = request.GET.get("field")
+    if field not in MEMBER_FIELDS.values():
+        field = "contacts"
+    query = (request.GET.get("q") or "").strip()
+    context = {"field": field, "people": [], "too_short": len(query) < 2}
+    if not context["too_short"]:
+        among = _eligible_members() & ~Q(pk=case.person_id) & ~subtree_q(case.org.path, "org__path")
+        found = list(search_people(request.user, query, MEMBER_SEARCH_LIMIT + 1, among=among))
+        people = [(p.pk, f"{p.name}（{p.org.name}）") for p in found[:MEMBER_SEARCH_LIMIT]]
+        context.update(people=people, more=len(found) > MEMBER_SEARCH_LIMIT)
+    return render(request, "development/_member_results.html", context)
 
 
 def _resolve_org(request, form, case):
@@ -145,7 +192,7 @@ def step_form(request, pk: int, step: int):
     case = selectors.get_case_for_user(request.user, pk)
     definition = STEP_BY_NUMBER.get(step)
     if definition is None:
-        raise ValidationError("步骤编号无效。")
+        raise Http404("步骤不存在：步骤编号应为1至25。")
     approval = step in services.APPROVAL_STEPS
     if not approval and not scope.can(request.user, Action.CHANGE_PERSON, case.org):
         raise PermissionDenied("您无权为该同志记录发展步骤。")
@@ -164,8 +211,12 @@ def step_form(request, pk: int, step: int):
     resolutions = _resolutions(case, step)
     choices = [(r.pk, f"{r.meeting.held_on:%Y-%m-%d} {r.meeting.org.name} {r.meeting.get_kind_display()}：{r.get_motion_display()}")
                for r in resolutions]  # fmt: skip
-    form = StepForm(request.POST or None, request.FILES or None, step=step, members=_members(case),
-                    initial=initial, resolutions=choices)  # fmt: skip
+    members = _members(request.user, case, step, request.POST if request.method == "POST" else None)
+    search_url = ""
+    if step in MEMBER_FIELDS:
+        search_url = f"{reverse('case-member-search', args=[case.pk])}?field={MEMBER_FIELDS[step]}"
+    form = StepForm(request.POST or None, request.FILES or None, step=step, members=members,
+                    initial=initial, resolutions=choices, search_url=search_url)  # fmt: skip
     preview = None
     if request.method == "POST" and form.is_valid():
         org = _resolve_org(request, form, case)
@@ -193,8 +244,8 @@ def step_form(request, pk: int, step: int):
                     services.step_record(actor=request.user, evidence=evidence, **kwargs)
                 except services.NeedsAcknowledgement as exc:
                     warnings = exc.findings
-                    form = StepForm(request.POST, request.FILES, step=step, members=_members(case),
-                                    warnings=warnings, resolutions=choices)  # fmt: skip
+                    form = StepForm(request.POST, request.FILES, step=step, members=members,
+                                    warnings=warnings, resolutions=choices, search_url=search_url)  # fmt: skip
                     form.is_valid()
                     form.add_error(
                         None, "以下提醒需要您确认后才能保存：请勾选“已阅知并确认”，并在说明中写明原因。"
@@ -309,7 +360,8 @@ def record_return(request, pk: int):
 
 @login_required
 def due_list(request):
-    org = scope.get_org_for_user(request.user, request.GET["org"]) if request.GET.get("org") else None
+    org_id = int_param(request.GET.get("org"), "org", label="党组织")
+    org = scope.get_org_for_user(request.user, org_id) if org_id is not None else None
     items = selectors.due_for(request.user, org)
     kind = request.GET.get("kind", "")
     if kind in DueKind.values:

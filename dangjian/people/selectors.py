@@ -82,10 +82,12 @@ def active_count(user, org: Org, *, standing: str = "", category: str = "") -> i
     return qs.aggregate(t=Sum("n"))["t"] or 0
 
 
-def search_people(user, query: str, limit: int = 50) -> QuerySet[Person]:
-    """Search by name, pinyin (full or initials) or ID number, inside the user's scope."""
+def search_people(user, query: str, limit: int = 50, *, among: Q | None = None) -> QuerySet[Person]:
+    """Search by name, pinyin (full or initials) or ID number, inside the user's scope (and `among`)."""
     query = (query or "").strip()
     qs = scope.people_for(user, Action.VIEW).select_related("org")
+    if among is not None:
+        qs = qs.filter(among)
     if not query:
         return qs.none()
     if ID_LIKE.match(query):
