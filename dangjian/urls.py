@@ -9,6 +9,8 @@ admin.site.site_title = _("党建")
 # The admin is for superusers only; everyone else works through the scoped pages.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
+handler400 = "dangjian.core.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,18 +4,19 @@
 # the @paginate wrapper, where `Query[PeopleFilter]` cannot be resolved (GET /api/people then fails).
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action, ApiToken
+from dangjian.api.common import BodyIn, Error, Id, Pagination
 from dangjian.orgs.selectors import children_of
 from dangjian.people import services as people_services
 from dangjian.people.selectors import people_list, search_people
@@ -70,32 +71,83 @@ def invalid(request, exc):
     return api.create_response(request, {"detail": _("数据校验未通过。"), "errors": errors}, status=422)
 
 
+# pydantic's error types, in Chinese; anything else keeps pydantic's (English) text after the prefix.
+PYDANTIC_MESSAGES = {
+    "missing": "必须填写",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "date_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期，格式 YYYY-MM-DD",
+    "date_type": "应为日期，格式 YYYY-MM-DD",
+    "datetime_parsing": "应为日期时间",
+    "datetime_from_date_parsing": "应为日期时间",
+    "datetime_type": "应为日期时间",
+    "greater_than_equal": "不能小于%(ge)s",
+    "greater_than": "应大于%(gt)s",
+    "less_than_equal": "不能大于%(le)s",
+    "less_than": "应小于%(lt)s",
+    "string_too_long": "不能超过%(max_length)s个字符",
+    "string_too_short": "至少%(min_length)s个字符",
+    "extra_forbidden": "不是可用的字段",
+}
+
+
+def _pydantic_message(item: dict) -> str:
+    template = PYDANTIC_MESSAGES.get(item.get("type", ""))
+    if item.get("type") == "value_error":  # raised by our own validators, in Chinese already
+        return str(item.get("msg", "")).removeprefix("Value error, ")
+    if template is None:
+        return _("字段格式不正确：%(message)s") % {"message": item.get("msg", "")}
+    return _("字段格式不正确：%(message)s") % {"message": template % item.get("ctx", {})}
+
+
 @api.exception_handler(NinjaValidationError)
 def schema_invalid(request, exc):
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        field = str(item.get("loc", ["__all__"])[-1])
-        errors.setdefault(field, []).append(
-            _("字段格式不正确：%(message)s") % {"message": item.get("msg", "")}
-        )
+        loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        field = loc[-1] if loc else "__all__"
+        errors.setdefault(field, []).append(_pydantic_message(item))
     return api.create_response(request, {"detail": _("请求数据格式不正确。"), "errors": errors}, status=422)
+
+
+@api.exception_handler(BadRequest)
+def bad_parameter(request, exc):
+    """A query parameter the endpoint reads itself (dangjian.core.params) is malformed or out of range."""
+    errors = {getattr(exc, "name", "__all__"): [str(exc)]}
+    return api.create_response(request, {"detail": str(exc), "errors": errors}, status=422)
+
+
+@api.exception_handler(OverflowError)
+def overflow(request, exc):
+    """The last line behind the bounded schemas: SQLite refuses integers beyond 64 bits."""
+    return api.create_response(request, {"detail": _("数值超出允许的范围。")}, status=422)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    detail = (
-        _("CSRF 校验失败，请刷新页面后重试。") if exc.status_code == 403 and "CSRF" in str(exc) else str(exc)
-    )
+    detail = str(exc)
+    if exc.status_code == 403 and "CSRF" in detail:
+        detail = _("CSRF 校验失败，请刷新页面后重试。")
+    elif exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = _("请求体不是有效的 JSON。")
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(request, {"detail": _("未登录或令牌无效。")}, status=401)
-
-
-class Error(Schema):
-    detail: str
 
 
 class OrgOut(Schema):
@@ -160,7 +212,7 @@ class PersonOut(Schema):
         return obj.get_standing_display()
 
 
-class PersonIn(Schema):
+class PersonIn(BodyIn):
     name: str
     id_number: str
     org_code: str
@@ -178,7 +230,7 @@ class PersonIn(Schema):
     converted_on: dt.date | None = None
 
 
-class PersonPatch(Schema):
+class PersonPatch(BodyIn):
     name: str | None = None
     id_number: str | None = None
     org_code: str | None = None
@@ -197,7 +249,7 @@ class PersonPatch(Schema):
 
 
 class PeopleFilter(Schema):
-    org: int | None = None
+    org: Id | None = None
     direct: bool = False
     standing: str = ""
     category: str = ""
@@ -229,7 +281,7 @@ def get_children(request, org_id: int):
     tags=["人员档案"],
     summary="人员列表（可按组织、阶段、类别、关键字筛选）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_people(request, filters: Query[PeopleFilter]):
     if filters.q:
         return search_people(request.user, filters.q, limit=200)

@@ -4,19 +4,16 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.api.common import BodyIn, Error, Id, Pagination
 from dangjian.development import selectors, services
 from dangjian.development.models import RecordKind, StepRecord
 
 router = Router(tags=["发展党员"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class FindingOut(Schema):
@@ -126,18 +123,18 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseFilter(Schema):
-    org: int | None = None
-    stage: int | None = None
+    org: Id | None = None
+    stage: int | None = Field(None, ge=1, le=5)
     status: str = ""
 
 
-class CaseIn(Schema):
-    person_id: int
+class CaseIn(BodyIn):
+    person_id: Id
     special_basis: str = ""
 
 
-class StepIn(Schema):
-    step: int
+class StepIn(BodyIn):
+    step: int = Field(ge=1, le=25, description="步骤编号（1至25）")
     on: dt.date
     data: dict[str, Any] = {}
     org_code: str = ""
@@ -154,7 +151,7 @@ class RuleCheckOut(Schema):
     findings: list[FindingOut]
 
 
-class ReasonIn(Schema):
+class ReasonIn(BodyIn):
     reason: str
 
 
@@ -174,7 +171,7 @@ class DueOut(Schema):
 
 
 class DueFilter(Schema):
-    org: int | None = None
+    org: Id | None = None
     kind: str = ""
 
 
@@ -188,7 +185,7 @@ def _org(user, code: str):
 
 
 @router.get("/cases", response=list[CaseOut], summary="发展纪实列表（按授权范围）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_cases(request, filters: Query[CaseFilter]):
     org = scope.get_org_for_user(request.user, filters.org) if filters.org else None
     qs = selectors.cases_for(request.user, org).select_related("person", "org")
@@ -268,7 +265,7 @@ def return_step(request, record_id: int, payload: ReasonIn):
 
 
 @router.get("/due", response=list[DueOut], summary="待办事项（按授权范围）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def due_list(request, filters: Query[DueFilter]):
     org = scope.get_org_for_user(request.user, filters.org) if filters.org else None
     qs = selectors.due_for(request.user, org)

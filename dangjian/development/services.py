@@ -488,6 +488,8 @@ def step_preview(
 
     Reads only; nothing is written. Used by the step form to show which rules pass and which fail.
     """
+    if step not in STEP_BY_NUMBER:
+        raise ValidationError({"step": ["步骤编号无效（应为1至25）。"]})
     record = StepRecord(
         case=case, step=step, on=on, org=org or case.org, data=_jsonable(dict(data or {})), resolution=resolution,
         meeting=resolution.meeting if resolution is not None else None,

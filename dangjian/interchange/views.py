@@ -62,7 +62,13 @@ def import_page(request):
     files = request.FILES.getlist("file")
     anchor = None
     if request.POST.get("org"):
-        anchor = scope.get_org_for_user(request.user, request.POST["org"], Action.CHANGE_PERSON)
+        from dangjian.core.params import id_or_none
+
+        org_id = id_or_none(request.POST["org"])
+        if org_id is None:
+            context["error"] = "所选党组织无效，请从列表中重新选择。"
+            return render(request, "interchange/import.html", context, status=400)
+        anchor = scope.get_org_for_user(request.user, org_id, Action.CHANGE_PERSON)
         context["chosen"] = anchor.pk
     dry_run = request.POST.get("mode") == "check"
     context["dry_run"] = dry_run

@@ -9,18 +9,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.api.common import BodyIn, Error, Id, Pagination
 from dangjian.mobilization import selectors, services
 from dangjian.mobilization.models import TeamMember
 
 router = Router(tags=["战时动员"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class CampaignOut(Schema):
@@ -46,7 +43,7 @@ class CampaignOut(Schema):
         return obj.org.name
 
 
-class CampaignIn(Schema):
+class CampaignIn(BodyIn):
     org_code: str
     name: str
     kind: str
@@ -79,27 +76,27 @@ class TeamOut(Schema):
         return obj.org.name
 
 
-class OtherIn(Schema):
+class OtherIn(BodyIn):
     name: str
     phone: str = ""
 
 
-class TeamIn(Schema):
+class TeamIn(BodyIn):
     org_code: str
     kind: str
     name: str
     starts_on: dt.date
     ends_on: dt.date | None = None
     mission: str = ""
-    leader_id: int | None = None
+    leader_id: Id | None = None
     leader_name: str = ""
     leader_phone: str = ""
-    member_ids: list[int] = []
+    member_ids: list[Id] = []
     others: list[OtherIn] = []
 
 
-class ServedIn(Schema):
-    member_ids: list[int]
+class ServedIn(BodyIn):
+    member_ids: list[Id]
 
 
 class ShiftOut(Schema):
@@ -188,7 +185,7 @@ def campaign_coverage(request, campaign_id: int):
 
 
 @router.get("/campaigns/{campaign_id}/teams", response=list[TeamOut], summary="队伍（按授权范围）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_teams(request, campaign_id: int, filters: Query[TeamFilter]):
     campaign = selectors.get_campaign_for_user(request.user, campaign_id)
     return selectors.teams(request.user, campaign, kind=filters.kind)

@@ -6,13 +6,10 @@ import datetime as dt
 
 from ninja import Router, Schema
 
+from dangjian.api.common import Error
 from dangjian.stats import selectors
 
 router = Router(tags=["统计分析"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class FigureOut(Schema):
@@ -113,5 +110,5 @@ def as_dict(stats: selectors.Stats) -> dict:
 def subtree_stats(request, org: str = "", code: str = "", start: str = "", end: str = ""):
     """`org` (id) or `code`; `start`/`end` as YYYY-MM (default: the last 12 months)."""
     target = selectors.stats_org(request.user, org or None, code)
-    period = selectors.parse_period(start, end)
+    period = selectors.parse_period(start, end, names=("start", "end"))
     return as_dict(selectors.subtree_stats(request.user, target, period))

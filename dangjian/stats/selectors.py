@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.core.params import month_param, year_param
 from dangjian.orgs.models import Org, UnitType, subtree_q
 from dangjian.orgs.selectors import ancestors_in_scope, children_of
 from dangjian.people.models import (
@@ -91,24 +92,27 @@ class Period:
         return self.end.strftime("%Y-%m")
 
 
-def _month_start(text: str) -> dt.date | None:
-    try:
-        y, m = text.strip().split("-")[:2]
-        return dt.date(int(y), int(m), 1)
-    except (ValueError, AttributeError):
-        return None
-
-
 def _month_end(first: dt.date) -> dt.date:
     nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)
 
 
-def parse_period(start: str | None = None, end: str | None = None, *, today: dt.date | None = None) -> Period:
-    """'YYYY-MM' to 'YYYY-MM' (inclusive); by default the last 12 months up to this one. At most 10 years."""
+def parse_period(
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    today: dt.date | None = None,
+    names: tuple[str, str] = ("from", "to"),
+) -> Period:
+    """'YYYY-MM' to 'YYYY-MM' (inclusive); by default the last 12 months up to this one. At most 10 years.
+
+    A month that is given but malformed or out of range is a BadParameter (400 on pages, 422 in the
+    API) rather than silently the default period: the caller would otherwise read figures for months
+    they did not ask for. `names` are the parameters as the caller spells them, for the message.
+    """
     today = today or timezone.localdate()
-    last = _month_start(end or "") or today.replace(day=1)
-    first = _month_start(start or "")
+    last = month_param(end, names[1], label="截止月份") or today.replace(day=1)
+    first = month_param(start, names[0], label="起始月份")
     if first is None:
         first = dt.date(last.year - 1 + (last.month == 12), last.month % 12 + 1, 1)
     if first > last:
@@ -412,10 +416,13 @@ def drill_people(user, org: Org, params) -> QuerySet[Person]:
         qs = qs.filter(category=params["category"])
     if params.get("gender", "") in Gender.values:
         qs = qs.filter(gender=params["gender"])
-    for key, lookup in (("born_from", "birth_date__year__gte"), ("born_to", "birth_date__year__lte")):
-        value = params.get(key, "")
-        if value.isdigit():
-            qs = qs.filter(**{lookup: int(value)})
+    for key, lookup, label in (
+        ("born_from", "birth_date__year__gte", "出生年份起"),
+        ("born_to", "birth_date__year__lte", "出生年份止"),
+    ):
+        year = year_param(params.get(key), key, label=label)
+        if year is not None:
+            qs = qs.filter(**{lookup: year})
     education = params.get("education", "")
     if education == "none":
         qs = qs.filter(education="")

@@ -10,6 +10,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 
 from dangjian.conftest import make_person
+from dangjian.core.params import BadParameter
 from dangjian.development.models import Case
 from dangjian.people.models import Person
 from dangjian.stats import selectors
@@ -146,7 +147,9 @@ def test_parse_period():
     assert len(p.months) == 12
     p = selectors.parse_period("2024-05", "2024-02", today=today)
     assert (p.start, p.end) == (dt.date(2024, 2, 1), dt.date(2024, 5, 31))
-    assert selectors.parse_period("junk", "2024-12", today=today).first == "2024-01"
+    for start, end in (("junk", "2024-12"), ("0000-01", ""), ("", "9999-12"), ("2024-13", "")):
+        with pytest.raises(BadParameter):
+            selectors.parse_period(start, end, today=today)
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from dangjian.accounts.models import User
+from dangjian.core.params import BadParameter
 from dangjian.orgs.models import Org
 from dangjian.stats import selectors
 from dangjian.stats.api import as_dict
@@ -33,7 +34,11 @@ class Command(BaseCommand):
             raise CommandError(f"没有代码为 {org} 的党组织。") from exc
         if target is None:
             raise CommandError("还没有党组织。")
-        stats = selectors.subtree_stats(actor, target, selectors.parse_period(start, end))
+        try:
+            period = selectors.parse_period(start, end, names=("--from", "--to"))
+        except BadParameter as exc:
+            raise CommandError(str(exc)) from exc
+        stats = selectors.subtree_stats(actor, target, period)
         if format == "json":
             self.stdout.write(json.dumps(as_dict(stats), ensure_ascii=False, default=str, indent=2))
             return
