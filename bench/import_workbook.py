@@ -83,7 +83,7 @@ def make_workbook(people: int, path: Path) -> None:
 
     def person_id(birth: dt.date) -> str:
         n = next(sequence)
-        region = f"5116{(n // 500) % 100:02d}"
+        region = f"51{(n // 500) % 10000:04d}"  # 5 million distinct numbers before a repeat
         return make_id_number(region, birth, n % 500, rng.choice("MF"))
 
     def name() -> str:

@@ -261,6 +261,7 @@ class SheetExtent:
     rows: int = 0
     columns: int = 0
     formulas: list[str] = field(default_factory=list)  # cell references, e.g. "C7"
+    row_elements: int = 0  # <row> elements, i.e. rows with any content or format
 
 
 def _sheet_names(archive: zipfile.ZipFile, limits: ZipLimits) -> dict[str, str]:
@@ -313,6 +314,7 @@ def scan_xlsx(data: bytes, limits: SheetLimits, *, label: str = "工作簿") -> 
 
 
 def _scan_chunk(body: bytes, extent: SheetExtent, limits: SheetLimits, label: str) -> None:
+    extent.row_elements += body.count(b"<row ") + body.count(b"<row>") + body.count(b":row ")
     if (m := _DIMENSION.search(body)) and m.group(4):
         _grow(extent, column_number(m.group(3)), int(m.group(4)), limits, label, claimed=True)
     odd = any(spelling in body for spelling in _ODD_SPELLINGS)

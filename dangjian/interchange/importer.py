@@ -146,12 +146,11 @@ def _parse_sheet(book: Workbook, name: str, out: _Collector, today: dt.date) -> 
         columns["人员类别"] = Column(category.header, category.key, "choice", choices=tuple(labels))
     rows = []
     masked = 0
+    known = [(h, columns[h]) for h in dict.fromkeys(sheet.headers) if h in columns]
     for number, cells in sheet.rows:
         values: dict[str, Any] = {}
-        for header, raw in cells.items():
-            column = columns.get(header)
-            if column is None:
-                continue
+        for header, column in known:
+            raw = cells.get(header)  # the reader keeps only non-blank cells
             try:
                 values[column.key] = read_cell(column, raw, today=today)
             except CellError as exc:
@@ -533,14 +532,16 @@ def _date_header(step: int) -> str:
 
 
 def workbook_import(
-    *, actor, workbook: Workbook, org: Org | None = None, dry_run: bool = False
+    *, actor, workbook: Workbook, org: Org | None = None, dry_run: bool = False, progress=None
 ) -> ImportResult:
-    """Import `workbook` (read by reader.read_*), under `org` when given. All or nothing."""
+    """Import `workbook` (read by reader.read_*), under `org` when given. All or nothing.
+
+    `progress(phase)`, if given, is told each phase as it starts (IMPORT_PHASES)."""
     try:
         if actor is not None and org is not None:
             scope.require(actor, Action.CHANGE_PERSON, org, "您无权向该党组织导入数据。")
         with transaction.atomic():
-            result = _import(actor=actor, workbook=workbook, anchor=org)
+            result = _import(actor=actor, workbook=workbook, anchor=org, progress=progress or _silent)
             result.dry_run = dry_run
             if dry_run:
                 transaction.set_rollback(True)
@@ -550,7 +551,15 @@ def workbook_import(
         raise ImportFailed([problem], workbook.filename) from None
 
 
-def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
+IMPORT_PHASES = ("检查表格", "写入人员", "写入发展纪实", "核对规则")
+
+
+def _silent(phase: str) -> None:
+    pass
+
+
+def _import(*, actor, workbook: Workbook, anchor: Org | None, progress) -> ImportResult:
+    progress(IMPORT_PHASES[0])
     today = timezone.localdate()
     out = _Collector()
     out.problems.extend(workbook.problems)
@@ -740,6 +749,7 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
             "on_probation_watch": v["id_number"] in roster_watch, **wanted,
         })  # fmt: skip
         origin.append((RECORDS, row.number, v["name"]))
+    progress(IMPORT_PHASES[1])
     if person_rows:
         try:
             result.people_created = people_bulk_create(
@@ -758,6 +768,7 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
          "remarks": _remarks(row), "records": records}
         for row, records in new_cases
     ]  # fmt: skip
+    progress(IMPORT_PHASES[2])
     if backfill_rows:
         try:
             result.cases_created = cases_backfill(actor=actor, rows=backfill_rows, source=source)
@@ -789,6 +800,7 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None) -> ImportResult:
     ids = [people[row.values["id_number"]].pk for row, _ in new_cases] + [
         case.person_id for _, case, _ in appends
     ]
+    progress(IMPORT_PHASES[3])
     result.findings = _count_findings(ids)
     result.warnings = [p for p in out.problems if not p.is_error]
     return result

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
-import secrets
-from pathlib import Path
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.interchange import exporter, reader
+from dangjian.interchange import exporter, reader, services
 from dangjian.interchange.importer import ImportFailed, workbook_import
+from dangjian.interchange.models import ImportJob, ImportStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -30,16 +28,8 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _reports_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "import-reports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _store_report(request, data: bytes) -> str:
-    token = secrets.token_urlsafe(16)
-    (_reports_dir() / f"{request.user.pk}-{token}.xlsx").write_bytes(data)
-    return token
+    return services.store_report(request.user.pk, data)
 
 
 def _anchors(user):
@@ -75,8 +65,16 @@ def import_page(request):
     if sum(f.size for f in files) > MAX_UPLOAD:
         context["error"] = "文件超过50MB，请分批导入或使用命令 dangjian import。"
         return render(request, "interchange/import.html", context, status=400)
+    uploaded = {f.name: f.read() for f in files}
     try:
-        book = reader.read_upload({f.name: f.read() for f in files})
+        rows = reader.count_rows(uploaded)
+        if rows > services.BACKGROUND_ROWS:
+            # A workbook of tens of thousands of rows takes minutes: the worker runs it, the page follows.
+            job = services.import_start(
+                actor=request.user, files=uploaded, org=anchor, dry_run=dry_run, rows=rows
+            )
+            return redirect("import-job", pk=job.pk)
+        book = reader.read_upload(uploaded)
     except reader.UnreadableFile as exc:
         context["error"] = str(exc)
         return render(request, "interchange/import.html", context, status=400)
@@ -108,7 +106,7 @@ def template_download(request):
 def report_download(request, token: str):
     if not re.fullmatch(r"[A-Za-z0-9_-]{10,40}", token):
         raise Http404("问题清单不存在。")
-    path = _reports_dir() / f"{request.user.pk}-{token}.xlsx"
+    path = services.report_path(request.user.pk, token)
     if not path.exists():
         raise Http404("问题清单不存在或已过期。")
     return _xlsx(path.read_bytes(), f"导入问题清单-{timezone.localdate():%Y%m%d}.xlsx")
@@ -123,3 +121,20 @@ def export_download(request, org_pk: int):
     data = exporter.export_bytes(user=request.user, org=org, unmask=unmask)
     suffix = "" if unmask else "（号码已隐去）"
     return _xlsx(data, f"{org.name}-发展纪实-{timezone.localdate():%Y%m%d}{suffix}.xlsx")
+
+
+@login_required
+def import_job(request, pk: int):
+    """A queued import's phases, then its outcome; only its owner sees it (others: 404)."""
+    from dangjian.core.worker import worker_seen_recently
+
+    job = ImportJob.objects.select_related("org").filter(pk=pk, owner=request.user).first()
+    if job is None:
+        raise Http404("导入任务不存在。")
+    context = {
+        "nav": "import", "job": job, "Status": ImportStatus, "phases": services.PHASES,
+        "percent": 100 if not job.is_active else int(job.step * 100 / len(services.PHASES)),
+        "no_worker": job.status == ImportStatus.QUEUED and not worker_seen_recently(),
+    }  # fmt: skip
+    template = "interchange/_job.html" if request.htmx else "interchange/job.html"
+    return render(request, template, context)
