@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import phonenumbers
@@ -10,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+# libphonenumber reads letters as keypad digits (138abcd5678 → 13822235678): only digits, spaces,
+# dashes, a leading + and brackets are a phone number here.
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9\s\-()（）]+$")
 
 
 @lru_cache(maxsize=4096)
@@ -21,9 +25,11 @@ def _mobile_block_is_valid(first5: str) -> bool:
 
 def normalize_phone(raw: str) -> str:
     """Return the number as national digits (e.g. 13812345678 or 02812345678) or raise."""
-    text = (raw or "").strip()
+    text = unicodedata.normalize("NFKC", raw or "").strip()  # full-width digits typed with a Chinese IME
     if not text:
         return ""
+    if not PHONE_CHARACTERS.match(text):
+        raise ValidationError(_("电话号码格式不正确。"), code="phone")
     if MOBILE.match(text):
         if _mobile_block_is_valid(text[:5]):
             return text

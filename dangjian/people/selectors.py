@@ -97,7 +97,12 @@ def search_people(user, query: str, limit: int = 50, *, among: Q | None = None) 
     if ASCII_LETTERS.match(query):
         text = query.lower()
         compact = text.replace(" ", "")
-        return qs.filter(Q(name_initials__startswith=compact) | Q(name_sort_key__startswith=text)).order_by(
-            "name_sort_key", "id"
-        )[:limit]
+        # Initials (wxm), spaced pinyin (wang xiao) or run-together pinyin (wangxiaoming, ouyang),
+        # each a prefix match on an indexed column.
+        match = (
+            Q(name_initials__startswith=compact)
+            | Q(name_sort_key__startswith=text)
+            | Q(name_pinyin__startswith=compact)
+        )
+        return qs.filter(match).order_by("name_sort_key", "id")[:limit]
     return qs.filter(name__contains=query).order_by("name_sort_key", "id")[:limit]

@@ -253,6 +253,12 @@ def test_people_filters(world, api_as):
         ("欧阳", ["欧阳修远"]),
         ("oyxy", ["欧阳修远"]),  # initials
         ("ou yang", ["欧阳修远"]),  # full pinyin, syllables spaced
+        ("ouyang", ["欧阳修远"]),  # full pinyin run together
+        ("ouyangxiuyuan", ["欧阳修远"]),
+        ("OuYangXiu", ["欧阳修远"]),
+        ("zengxiaofang", ["曾小芳"]),  # 曾 read zeng, not ceng
+        ("cengxiaofang", []),
+        ("lixiaoyan", []),  # exists, but in the other county
         ("李小艳", []),  # exists, but in the other county
         ("lxy", []),
     ],

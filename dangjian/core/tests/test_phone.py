@@ -28,6 +28,7 @@ MSG_INVALID = "电话号码无效，请填写11位手机号或带区号的固定
         ("010 12345678", "01012345678"),
         ("+86 10 1234 5678", "01012345678"),
         ("0826-2345678", "08262345678"),
+        ("１３８１２３４５６７８", "13812345678"),  # full-width digits from a Chinese IME
     ],
 )
 def test_valid_numbers_are_normalized(raw, expected):
@@ -46,7 +47,9 @@ def test_blank_is_allowed_and_empty(raw):
     assert normalize_phone(raw) == ""
 
 
-@pytest.mark.parametrize("raw", ["abc", "电话", "+", "++86", "tel:"])
+@pytest.mark.parametrize(
+    "raw", ["abc", "电话", "+", "++86", "tel:", "138abcd5678", "138 1234 567O", "400-FLOWERS"]
+)
 def test_unparseable_is_rejected(raw):
     with pytest.raises(ValidationError) as info:
         normalize_phone(raw)
