@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCALE ?= county
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint bench serve demo clean
+.PHONY: run test install lint bench serve demo clean fuzz
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更新版本"'
@@ -35,6 +35,10 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# schemathesis over the whole API on a test database with the small demo jurisdiction.
+fuzz: install
+	DANGJIAN_FUZZ=1 DANGJIAN_FAST_HASHER=1 $(BIN)/pytest -q -s -m fuzz dangjian/api/tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) var/dangjian.sqlite3*

@@ -16,7 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action, ApiToken
-from dangjian.api.common import BodyIn, Error, Id, Pagination
+from dangjian.api.common import BodyIn, Error, Id, Pagination, ValidationErrorOut
 from dangjian.orgs.selectors import children_of
 from dangjian.people import services as people_services
 from dangjian.people.selectors import people_list, search_people
@@ -277,7 +277,7 @@ def get_children(request, org_id: int):
 
 @api.get(
     "/people",
-    response=list[PersonOut],
+    response={200: list[PersonOut], 404: Error, 422: ValidationErrorOut},
     tags=["人员档案"],
     summary="人员列表（可按组织、阶段、类别、关键字筛选）",
 )

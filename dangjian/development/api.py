@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.api.common import BodyIn, Error, Id, Pagination
+from dangjian.api.common import BodyIn, Error, Id, Pagination, ValidationErrorOut
 from dangjian.development import selectors, services
 from dangjian.development.models import RecordKind, StepRecord
 
@@ -184,7 +184,11 @@ def _org(user, code: str):
     return org
 
 
-@router.get("/cases", response=list[CaseOut], summary="发展纪实列表（按授权范围）")
+@router.get(
+    "/cases",
+    response={200: list[CaseOut], 404: Error, 422: ValidationErrorOut},
+    summary="发展纪实列表（按授权范围）",
+)
 @paginate(Pagination)
 def list_cases(request, filters: Query[CaseFilter]):
     org = scope.get_org_for_user(request.user, filters.org) if filters.org else None
@@ -264,7 +268,11 @@ def return_step(request, record_id: int, payload: ReasonIn):
     return Status(204, None)
 
 
-@router.get("/due", response=list[DueOut], summary="待办事项（按授权范围）")
+@router.get(
+    "/due",
+    response={200: list[DueOut], 404: Error, 422: ValidationErrorOut},
+    summary="待办事项（按授权范围）",
+)
 @paginate(Pagination)
 def due_list(request, filters: Query[DueFilter]):
     org = scope.get_org_for_user(request.user, filters.org) if filters.org else None

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.api.common import BodyIn, Error, Id, Pagination
+from dangjian.api.common import BodyIn, Error, Id, Pagination, ValidationErrorOut
 from dangjian.mobilization import selectors, services
 from dangjian.mobilization.models import TeamMember
 
@@ -184,7 +184,11 @@ def campaign_coverage(request, campaign_id: int):
     }
 
 
-@router.get("/campaigns/{campaign_id}/teams", response=list[TeamOut], summary="队伍（按授权范围）")
+@router.get(
+    "/campaigns/{campaign_id}/teams",
+    response={200: list[TeamOut], 404: Error, 422: ValidationErrorOut},
+    summary="队伍（按授权范围）",
+)
 @paginate(Pagination)
 def list_teams(request, campaign_id: int, filters: Query[TeamFilter]):
     campaign = selectors.get_campaign_for_user(request.user, campaign_id)

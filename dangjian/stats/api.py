@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Router, Schema
 
-from dangjian.api.common import Error
+from dangjian.api.common import Error, ValidationErrorOut
 from dangjian.stats import selectors
 
 router = Router(tags=["统计分析"])
@@ -106,7 +106,9 @@ def as_dict(stats: selectors.Stats) -> dict:
     }
 
 
-@router.get("", response={200: StatsOut, 404: Error}, summary="党组织及其下级的统计数据")
+@router.get(
+    "", response={200: StatsOut, 404: Error, 422: ValidationErrorOut}, summary="党组织及其下级的统计数据"
+)
 def subtree_stats(request, org: str = "", code: str = "", start: str = "", end: str = ""):
     """`org` (id) or `code`; `start`/`end` as YYYY-MM (default: the last 12 months)."""
     target = selectors.stats_org(request.user, org or None, code)
