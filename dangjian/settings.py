@@ -6,6 +6,7 @@ SECRET_KEY is generated into var/ for local use and is required when DEBUG is of
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "dangjian.core",
     "dangjian.audit",
     "dangjian.orgs",
@@ -83,8 +86,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dangjian.accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.audit.middleware.RequestIdMiddleware",
+    # Last, so that it turns any response of a locked-out request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -125,7 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The lockout check runs before the password check (django-axes); see "Logins and sessions" below.
+AUTHENTICATION_BACKENDS = [
+    "dangjian.accounts.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -133,6 +144,9 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "dangjian.accounts.validators.ForbiddenWordsValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -156,6 +170,55 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+
+# Logins and sessions (docs/deployment.md lists these variables).
+# A session ends after DANGJIAN_SESSION_IDLE_SECONDS without a request (every request pushes the
+# expiry forward) and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_IDLE_SECONDS", 2 * 60 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+DANGJIAN_API_TOKEN_DAYS = int(os.environ.get("DANGJIAN_API_TOKEN_DAYS", 90))
+
+# django-axes: after AXES_FAILURE_LIMIT failures an account, and separately an address, is locked
+# for the cool-off time. Bad API tokens count as failures of their address.
+AXES_FAILURE_LIMIT = int(os.environ.get("DANGJIAN_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DANGJIAN_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = "dangjian.accounts.security.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "dangjian.accounts.security.lockout_response"
+# A successful login must not wipe the address's count, or one valid account would unlock guessing.
+AXES_RESET_ON_SUCCESS = False
+# Behind N trusted proxies REMOTE_ADDR is the proxy: then the client is the Nth address from the
+# right of X-Forwarded-For (the part the proxies appended; the client may forge the rest).
+DANGJIAN_PROXY_COUNT = int(os.environ.get("DANGJIAN_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "dangjian.accounts.security.client_ip"
+
+# HTTPS: DANGJIAN_HTTPS=1 when a TLS proxy (nginx) sets X-Forwarded-Proto in front of the app.
+# Off by default: `make run` serves plain http on 127.0.0.1.
+if env_bool("DANGJIAN_HTTPS", False):
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DANGJIAN_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): no inline or eval'd script anywhere; the few inline style
+# attributes in the templates stay allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 if env_bool("DANGJIAN_FAST_HASHER", False):

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
     verbose_name = "账号与授权"
+
+    def ready(self) -> None:
+        from dangjian.accounts import security  # noqa: F401  (connects the failed-login log)

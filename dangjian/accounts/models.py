@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,6 +63,10 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.org}"
 
 
+def default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.DANGJIAN_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for the HTTP API. Only a SHA-256 digest of the token is stored."""
 
@@ -71,6 +78,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("前缀"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), default=default_token_expiry)
+    # Revoked tokens are kept (who had which token when), never deleted.
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -78,6 +88,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
 
     @staticmethod
     def digest_of(raw: str) -> str:

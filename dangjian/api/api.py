@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
 
-from dangjian.accounts import scope
+from dangjian.accounts import scope, security
 from dangjian.accounts.models import Action, ApiToken
 from dangjian.api.common import BodyIn, Error, Id, Pagination, ValidationErrorOut
 from dangjian.orgs.selectors import children_of
@@ -24,9 +24,18 @@ from dangjian.people.selectors import people_list, search_people
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
+        # Guessing tokens is throttled like guessing passwords: per address, through django-axes.
+        if security.address_locked(request):
+            raise HttpError(429, security.lockout_message(request))
         row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
         if row is None or not row.user.is_active:
+            security.report_bad_api_token(request)
             return None
+        if row.revoked_at is not None:
+            raise HttpError(401, _("该 API 令牌已被吊销，请使用新的令牌。"))
+        if row.is_expired:
+            raise HttpError(401, _("该 API 令牌已于 %(date)s 过期，请重新创建。") % {
+                "date": timezone.localtime(row.expires_at).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         return row.user
