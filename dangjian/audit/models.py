@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,7 +23,8 @@ class ChangeRecord(models.Model):
     changed (see SENSITIVE_FIELDS in services).
     """
 
-    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set by the ledger before hashing (not auto_now_add, which would overwrite it on save).
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -35,6 +37,10 @@ class ChangeRecord(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    # The change log is hash-chained in id order (audit/ledger.py): deleting, editing or inserting a
+    # row behind the application's back breaks the chain.
+    prev_hash = models.CharField(_("前一记录哈希"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("变更记录")
@@ -50,3 +56,48 @@ class ChangeRecord(models.Model):
         after = self.after or {}
         keys = [k for k in after if before.get(k) != after.get(k)] if self.before else list(after)
         return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+class SealRecord(models.Model):
+    """The digest of one sealed row's content after a write (empty digest: the row was deleted).
+
+    Append-only and hash-chained like the change log (audit/ledger.py). The latest entry of a row is
+    its seal; `dangjian audit verify` recomputes every sealed row's digest and compares.
+    """
+
+    object_type = models.CharField(_("对象类型"), max_length=40)
+    object_id = models.BigIntegerField(_("对象编号"))
+    digest = models.CharField(_("内容摘要"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("前一记录哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
+
+    class Meta:
+        verbose_name = _("封存记录")
+        verbose_name_plural = _("封存记录")
+
+    def __str__(self) -> str:
+        return f"{self.object_type} #{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The heads of the change-log chain and of the seal chain (one row, pk 1).
+
+    Every append to either chain locks this row (select_for_update) until its transaction ends, so
+    appends are serialised and ids follow chain order; verify compares it with the last rows, which
+    is how deleting the newest rows (or adding rows behind the application's back) is noticed.
+    """
+
+    log_last_id = models.BigIntegerField(_("最后变更记录编号"), default=0)
+    log_hash = models.CharField(_("变更记录链首哈希"), max_length=64)
+    log_count = models.BigIntegerField(_("变更记录数"), default=0)
+    seal_last_id = models.BigIntegerField(_("最后封存记录编号"), default=0)
+    seal_hash = models.CharField(_("封存链首哈希"), max_length=64)
+    seal_count = models.BigIntegerField(_("封存记录数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("变更记录链首")
+        verbose_name_plural = _("变更记录链首")
+
+    def __str__(self) -> str:
+        return f"{self.log_count} / {self.seal_count}"

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
+from dangjian.audit import ledger
 from dangjian.audit.middleware import current_request_id
 from dangjian.audit.models import ChangeAction, ChangeRecord
 
@@ -74,6 +75,14 @@ def field_label(obj: models.Model, name: str) -> str:
     return _field_meta(type(obj), name)[0]
 
 
+def _actor_fields(actor) -> dict[str, Any]:
+    known = actor is not None and actor.pk
+    return {
+        "actor": actor if known else None,
+        "actor_name": (actor.get_full_name() or actor.username) if known else SYSTEM_ACTOR,
+    }
+
+
 def record_change(
     *,
     actor,
@@ -83,11 +92,8 @@ def record_change(
     after: dict[str, Any] | None = None,
     message: str = "",
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_full_name() or actor.username)
-        if actor is not None and actor.pk
-        else SYSTEM_ACTOR,
+    record = ChangeRecord(
+        **_actor_fields(actor),
         request_id=current_request_id.get(),
         action=action,
         object_type=obj._meta.label_lower,
@@ -97,6 +103,24 @@ def record_change(
         after=after,
         message=message[:500],
     )
+    # Appended to the hash chain of the change log (under its head lock, inside the caller's
+    # transaction), so a row deleted, edited or inserted behind the application's back is named.
+    ledger.append_changes(records=[record])
+    return record
+
+
+def record_changes(*, records: list[ChangeRecord]) -> int:
+    """Many change-log rows at once (bulk loads), chained like record_change's; returns their number.
+
+    The records' `request_id` is filled in from the current request when not set.
+    """
+    request_id = current_request_id.get()
+    for record in records:
+        if record.request_id is None:
+            record.request_id = request_id
+        record.message = record.message[:500]
+        record.object_repr = record.object_repr[:200]
+    return ledger.append_changes(records=records)
 
 
 def history_for(obj: models.Model):

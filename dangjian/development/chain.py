@@ -17,8 +17,9 @@ check that they follow the chain before it commits.
   4. only when the chain itself is intact: the first record whose cached `is_current` flag is not
      what the records say (a record is current iff it is of kind "record" and no later record
      supersedes or returns it).
-Whoever can rewrite every later hash and the head can forge the chain; note the head hash that
-`dangjian audit verify` prints somewhere else (a report, a signed minute) to anchor it.
+Whoever can rewrite every later hash and the head can forge the chain; `dangjian audit anchor`
+exports the head outside the database (hooks at the end of this module, registered in apps.py), and
+`dangjian audit verify --anchor FILE` finds such a re-hash.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from dangjian.audit import ledger
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.models import RecordChainHead, RecordKind, StepRecord
 
@@ -115,7 +117,12 @@ def _seal(record: StepRecord, prev_hash: str, created_at: dt.datetime, created_i
 
 
 def _lock_head() -> RecordChainHead:
-    """The head row, locked until the transaction ends; created (genesis) only for an empty table."""
+    """The head row, locked until the transaction ends; created (genesis) only for an empty table.
+
+    The audit head (change log and seals) is locked first: every step write also writes to the
+    change log, so both heads are always taken in the same order and two writers cannot deadlock.
+    """
+    ledger.lock_head()
     head = RecordChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
     if head is not None:
         return head
@@ -331,3 +338,32 @@ def verify(*, chunk_size: int = CHUNK) -> Verification:
             detail = "没有记录更正或退回该记录，它却被标为无效。"
         return done(_located(pk, FLAG_WRONG, detail))
     return done(None)
+
+
+# ---- hooks for `dangjian audit verify` and `dangjian audit anchor` (registered in apps.py) --------
+
+
+def verify_lines() -> tuple[bool, int, list[str]]:
+    """The chain's verification as the audit command reports it: (ok, records, problem lines)."""
+    result = verify()
+    if result.ok:
+        return True, result.count, [f"链首哈希 {result.head_hash}（用时 {result.seconds:.1f} 秒）"]
+    return (
+        False,
+        result.count,
+        [
+            result.broken.describe(),
+            f"此前的 {result.count} 条记录完好（至该处的哈希 {result.head_hash}）。",
+        ],
+    )
+
+
+def head_state() -> dict[str, Any]:
+    head = RecordChainHead.objects.filter(pk=HEAD_PK).first()
+    if head is None:
+        return {"last_id": 0, "count": 0, "hash": GENESIS}
+    return {"last_id": head.last_id, "count": head.count, "hash": head.hash}
+
+
+def anchor_check(state: dict[str, Any]) -> str | None:
+    return ledger.check_at(StepRecord, state)

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.audit import ledger
 from dangjian.audit.models import ChangeAction
-from dangjian.audit.services import record_change
+from dangjian.audit.services import record_change, record_changes
 from dangjian.development import chain
 from dangjian.development import rules as engine
 from dangjian.development.catalog import STEP_BY_NUMBER
@@ -509,6 +510,9 @@ def step_preview(
     return out
 
 
+BACKFILL_CHUNK = 2000
+
+
 @transaction.atomic
 def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size: int = 5000) -> int:
     """Create cases with their recorded history at once (补录: imports, demo data), all or nothing.
@@ -564,57 +568,62 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
     active_rulesets = list(RuleSet.objects.filter(is_active=True).select_related("org"))
     actor_user = actor if actor is not None and actor.pk else None
     actor_name = (actor.get_full_name() or actor.username) if actor_user else "系统"
-    cases: list[Case] = []
-    case_records: list[list[StepRecord]] = []
-    for row in rows:
-        person = row["person"]
-        case = Case(person=person, org=person.org, special_basis=(row.get("special_basis") or "").strip(),
-                    source=source, is_backfill=True, created_by=actor_user,
-                    remarks=(row.get("remarks") or "").strip())  # fmt: skip
-        records = [
-            StepRecord(
-                case=case,
-                step=rec["step"],
-                on=rec["on"],
-                org=rec.get("org") or person.org,
-                data=_jsonable(dict(rec.get("data") or {})),
-                note=rec.get("note", ""),
-                is_backfill=True,
-                actor=actor_user,
-                actor_name=actor_name,
+    # Written in chunks: 100,000 cases of 15 records each built at once took gigabytes; a chunk's
+    # objects are dropped before the next is built. Still one transaction (the caller's).
+    for begin in range(0, len(rows), BACKFILL_CHUNK):
+        chunk = rows[begin : begin + BACKFILL_CHUNK]
+        cases: list[Case] = []
+        case_records: list[list[StepRecord]] = []
+        for row in chunk:
+            person = row["person"]
+            case = Case(person=person, org=person.org, special_basis=(row.get("special_basis") or "").strip(),
+                        source=source, is_backfill=True, created_by=actor_user,
+                        remarks=(row.get("remarks") or "").strip())  # fmt: skip
+            records = [
+                StepRecord(
+                    case=case,
+                    step=rec["step"],
+                    on=rec["on"],
+                    org=rec.get("org") or person.org,
+                    data=_jsonable(dict(rec.get("data") or {})),
+                    note=rec.get("note", ""),
+                    is_backfill=True,
+                    actor=actor_user,
+                    actor_name=actor_name,
+                )
+                for rec in row["records"]
+            ]
+            on = max((r.on for r in records), default=today)
+            findings = engine.evaluate(
+                build_facts(case, records, person=person, members=members),
+                rules_in_force(person.org, on, active_rulesets),
             )
-            for rec in row["records"]
-        ]
-        on = max((r.on for r in records), default=today)
-        findings = engine.evaluate(
-            build_facts(case, records, person=person, members=members),
-            rules_in_force(person.org, on, active_rulesets),
-        )
-        for record in records:
-            record.findings = [f.as_dict() for f in findings if f.step == record.step]
-        for key, value in derive_state(case, records, findings).items():
-            setattr(case, key, value)
-        cases.append(case)
-        case_records.append(records)
-    Case.objects.bulk_create(cases, batch_size=2000)
-    flat = []
-    for case, records in zip(cases, case_records, strict=True):
-        for record in records:
-            record.case = case
-            flat.append(record)
-    ChangeRecord.objects.bulk_create(
-        [ChangeRecord(actor=actor_user, actor_name=actor_name, action=ChangeAction.CREATE,
-                      object_type="development.case", object_id=c.pk, object_repr=str(c)[:200],
-                      message=f"补录：{source}") for c in cases],
-        batch_size=2000,
-    )  # fmt: skip
-    for case, records in zip(cases, case_records, strict=True):
-        wanted = milestones(records)
-        person = case.person
-        changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
-        if changes and person.is_active:
-            person_update(actor=None, person=Person.objects.get(pk=person.pk), **changes)
-    # Last, so the chain's head stays locked (every other step write waiting) for as short as can be.
-    chain.append_many(records=flat, batch_size=batch_size)
-    due.refresh_cases([c.pk for c in cases])
-    return len(cases)
+            for record in records:
+                record.findings = [f.as_dict() for f in findings if f.step == record.step]
+            for key, value in derive_state(case, records, findings).items():
+                setattr(case, key, value)
+            cases.append(case)
+            case_records.append(records)
+        Case.objects.bulk_create(cases, batch_size=2000)
+        # bulk_create sends no signals: the new cases are sealed here (see audit/ledger.py).
+        ledger.seal_rows(model=Case, pks=[c.pk for c in cases])
+        flat = []
+        for case, records in zip(cases, case_records, strict=True):
+            for record in records:
+                record.case = case
+                flat.append(record)
+        record_changes(
+            records=[ChangeRecord(actor=actor_user, actor_name=actor_name, action=ChangeAction.CREATE,
+                                  object_type="development.case", object_id=c.pk, object_repr=str(c)[:200],
+                                  message=f"补录：{source}") for c in cases],
+        )  # fmt: skip
+        for case, records in zip(cases, case_records, strict=True):
+            wanted = milestones(records)
+            person = case.person
+            changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
+            if changes and person.is_active:
+                person_update(actor=None, person=Person.objects.get(pk=person.pk), **changes)
+        # Last in each chunk, so the chain's head is taken as late as can be.
+        chain.append_many(records=flat, batch_size=batch_size)
+        due.refresh_cases([c.pk for c in cases])
+    return len(rows)

@@ -29,7 +29,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.middleware import current_request_id
 from dangjian.audit.models import ChangeAction, ChangeRecord
-from dangjian.audit.services import SYSTEM_ACTOR, record_change, snapshot
+from dangjian.audit.services import SYSTEM_ACTOR, record_change, record_changes, snapshot
 from dangjian.core.bulk import insert_rows
 from dangjian.core.phone import normalize_phone
 from dangjian.orgs.models import COMMITTEE_KINDS, TEMPORARY_KINDS, Org, OrgKind, subtree_q
@@ -1689,9 +1689,8 @@ class BulkError(ValidationError):
 def _bulk_records(actor, objects: Sequence[Any], object_type: str, message: str) -> None:
     """One creation record per object, as the other bulk services write them."""
     actor_user, actor_name, request_id = _actor_user(actor), _actor_name(actor), current_request_id.get()
-    insert_rows(
-        ChangeRecord,
-        [
+    record_changes(
+        records=[
             ChangeRecord(
                 actor=actor_user, actor_name=actor_name, action=ChangeAction.CREATE, object_type=object_type,
                 object_id=obj.pk, object_repr=str(obj)[:200], request_id=request_id, message=message,

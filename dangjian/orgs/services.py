@@ -12,8 +12,9 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.audit import ledger
 from dangjian.audit.models import ChangeAction
-from dangjian.audit.services import SYSTEM_ACTOR, record_change, snapshot
+from dangjian.audit.services import SYSTEM_ACTOR, record_change, record_changes, snapshot
 from dangjian.orgs.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -237,6 +238,8 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     old_path = org.path
     Org.objects.move(org, new_parent, "sorted-child" if Org.node_order_by else "last-child")
     org.refresh_from_db()
+    # treebeard rewrites the subtree's paths with one UPDATE (no signals): seal the new paths.
+    ledger.seal_rows(model=Org, pks=Org.objects.filter(subtree_q(org.path)).values_list("pk", flat=True))
     _shift_counts(moved_totals, org.path, sign=+1)
     from dangjian.stats import counts as composition
 
@@ -390,16 +393,17 @@ def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_
         raise ValidationError(errors[:100])
     Org.objects.bulk_create(created, batch_size=batch_size)
     if parent is not None:
-        Org.objects.filter(pk=parent.pk).update(numchild=parent.numchild + added)
+        Org.objects.filter(pk=parent.pk).update(numchild=parent.numchild + added)  # numchild is not sealed
+    # bulk_create sends no signals: the new rows are sealed here (see audit/ledger.py).
+    ledger.seal_rows(model=Org, pks=[o.pk for o in created])
     actor_name = (actor.get_full_name() or actor.username) if actor is not None else SYSTEM_ACTOR
-    ChangeRecord.objects.bulk_create(
-        [
+    record_changes(
+        records=[
             ChangeRecord(
                 actor=actor, actor_name=actor_name, action=ChangeAction.CREATE, object_type="orgs.org",
                 object_id=o.pk, object_repr=o.name, after=snapshot(o, ORG_FIELDS), message=gettext_noop("批量建立"),
             )
             for o in created
         ],
-        batch_size=batch_size,
     )  # fmt: skip
     return len(created)

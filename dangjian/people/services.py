@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.audit import ledger
 from dangjian.audit.middleware import current_request_id
 from dangjian.audit.models import ChangeAction, ChangeRecord
 from dangjian.audit.services import (
@@ -22,6 +23,7 @@ from dangjian.audit.services import (
     SYSTEM_ACTOR,
     field_label,
     record_change,
+    record_changes,
     snapshot,
 )
 from dangjian.core.bulk import insert_rows
@@ -419,5 +421,7 @@ def people_bulk_create(
         )
         for p in people
     ]  # fmt: skip
-    insert_rows(ChangeRecord, records, batch_size=batch_size)
+    record_changes(records=records)
+    # insert_rows sends no signals: the new rows are sealed here (see audit/ledger.py).
+    ledger.seal_rows(model=Person, pks=ids.values())
     return created

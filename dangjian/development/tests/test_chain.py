@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dangjian.audit.models import ChangeRecord
+from dangjian.audit.services import record_changes
 from dangjian.conftest import World, make_person
 from dangjian.development import chain, services
 from dangjian.development.models import Case, RecordChainHead, RecordKind, StepRecord
@@ -398,9 +399,11 @@ def test_migration_chains_old_rows_and_converts_old_returns(world):
     StepRecord.objects.filter(pk=old_style.pk).update(
         is_current=False, correction_reason="退回：推荐材料不全"
     )
-    entry = ChangeRecord.objects.create(actor=world.organizer, actor_name="组织员", action="update",
-                                        object_type="development.case", object_id=life.case.pk,
-                                        object_repr="x", message="退回：推荐材料不全")  # fmt: skip
+    # (chained as the change-log migration chains the rows of earlier versions)
+    entry = ChangeRecord(actor=world.organizer, actor_name="组织员", action="update",
+                         object_type="development.case", object_id=life.case.pk,
+                         object_repr="x", message="退回：推荐材料不全")  # fmt: skip
+    record_changes(records=[entry])
     StepRecord.objects.update(prev_hash="", hash="")
     RecordChainHead.objects.all().delete()
     assert not chain.verify().ok
