@@ -41,7 +41,6 @@ EXCLUDED_NAMES = {
     "password_reset": "public page, shows no data",
 }
 EXCLUDED_PREFIXES = {
-    "admin/": "Django admin: superusers only (has_permission), every persona gets the admin login",
     "api/": "the ninja API is swept operation by operation from its OpenAPI schema below",
     "static/": "static files",
     "media/": "uploaded files are served only through the scoped download views",
@@ -81,6 +80,12 @@ def _secret_world(world) -> dict:
                            starts_on=D(2024, 7, 2), leader=contact)  # fmt: skip
     post = mob.post_create(actor=admin, campaign=campaign, org=branch, kind="post", name="乙县秘密先锋岗",
                            place="乙县医院", holder=contact, starts_on=D(2024, 7, 2))  # fmt: skip
+    temporary = mob.temporary_org_create(
+        actor=admin, campaign=campaign, parent=world.county_b, kind="temp_branch", name="乙县秘密临时党支部",
+        approved_by=world.county_b, approved_on=D(2024, 7, 1), secretary=contact, code="TMP-SECRET-B",
+    )  # fmt: skip
+    grid = mob.grid_node_save(actor=admin, campaign=campaign, org=branch, compound="乙县秘密小区",
+                              lead=mob.GridLead(person=contact), since=D(2024, 7, 3))  # fmt: skip
     ruleset = ruleset_create(actor=admin, code="RS-SECRET-B", name="乙县保密规定", org=world.county_b,
                              effective_from=D(2024, 1, 1))  # fmt: skip
     job = export_start(user=admin, kind="roster", org=branch)
@@ -89,12 +94,13 @@ def _secret_world(world) -> dict:
         "org": branch.pk, "county": world.county_b.pk, "general_branch": world.general_branch_b.pk,
         "person": applicant.pk, "contact": contact.pk, "person_b": person_b.pk, "case": case.pk,
         "record": records[-1].pk, "meeting": meeting.pk, "campaign": campaign.pk, "team": team.pk,
-        "post": post.pk, "ruleset": ruleset.pk, "job": job.pk,
+        "post": post.pk, "ruleset": ruleset.pk, "job": job.pk, "temporary": temporary.pk,
+        "temporary_org": temporary.org_id, "grid": grid.pk,
     }  # fmt: skip
     numbers = [*ids, person_b.id_number]
     texts = [
         *SECRET_NAMES, SECRET_ORG, "乙县医院第一党支部", "乙县医院党总支", "乙县委", "乙县秘密支委会", "乙县秘密动员",
-        "乙县秘密突击队", "乙县秘密先锋岗", "乙县保密规定", SECRET_CODE, "BR-B-1", "GB-B-1", "CTY-B", "MOB-SECRET-B",
+        "乙县秘密突击队", "乙县秘密先锋岗", "乙县保密规定", "乙县秘密临时党支部", "乙县秘密小区", "TMP-SECRET-B", SECRET_CODE, "BR-B-1", "GB-B-1", "CTY-B", "MOB-SECRET-B",
         "RS-SECRET-B", *numbers, *(mask_id_number(n) for n in numbers),
     ]  # fmt: skip
     codes = [SECRET_CODE, "CTY-B", "MOB-SECRET-B", "RS-SECRET-B"]
@@ -110,6 +116,7 @@ PARAM_KINDS = {
 NAME_KINDS = [
     ("org", "org"), ("person", "person"), ("case", "case"), ("record", "record"), ("meeting", "meeting"),
     ("campaign", "campaign"), ("team", "team"), ("post", "post"), ("ruleset", "ruleset"), ("job", "job"),
+    ("temporary", "temporary"), ("grid", "grid"),
 ]  # fmt: skip
 
 
@@ -128,6 +135,16 @@ def _patterns(resolvers=None, prefix=""):
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
 
+def _words() -> list[str]:
+    from dangjian.documents.models import TemplateKind
+    from dangjian.documents.selectors import CAMPAIGN_FIGURES, PERSON_FIGURES
+
+    return [*TemplateKind.values, *PERSON_FIGURES, *CAMPAIGN_FIGURES]
+
+
+WORDS = _words()
+
+
 def _fillings(route: str, url_name: str, secret: dict) -> list[str]:
     params = [(m.group("conv") or "str", m.group("name")) for m in PARAM.finditer(route)]
     if not params:
@@ -141,6 +158,8 @@ def _fillings(route: str, url_name: str, secret: dict) -> list[str]:
         else:
             matched[name] = secret["codes"][0]
     fillings = [matched]
+    for word in WORDS:
+        fillings.append({name: word if conv == "str" else matched[name] for conv, name in params})
     for value in sorted(set(pks.values())):
         fillings.append(
             {name: str(value) if conv in ("int", "path") else matched[name] for conv, name in params}
@@ -194,11 +213,13 @@ def _sweep_pages(client, secret: dict, problems: list[str]) -> int:
             count += 1
         # Empty POSTs and the filters of list pages, with the parameters named after their model.
         _check(client.post(urls[0], {}), f"POST {urls[0]}", secret["texts"], problems)
-        for query in _queries(secret):
-            # What the client typed may be echoed back (a search box, the language switch's `next`).
-            typed = urls[0] + " ".join(str(v) for v in query.values())
-            texts = [t for t in secret["texts"] if t not in typed]
-            _check(client.get(urls[0], query), f"GET {urls[0]}?{query}", texts, problems)
+        worded = [u for u in urls if any(f"/{w}/" in u for w in WORDS)]  # /documents/word/<kind>/?org=
+        for url in [urls[0], *worded]:
+            for query in _queries(secret):
+                # What the client typed may be echoed back (a search box, the language switch's `next`).
+                typed = url + " ".join(str(v) for v in query.values())
+                texts = [t for t in secret["texts"] if t not in typed]
+                _check(client.get(url, query), f"GET {url}?{query}", texts, problems)
     return count
 
 
@@ -210,7 +231,7 @@ def _queries(secret: dict) -> list[dict]:
     by_code = {"org": SECRET_CODE, "org_code": SECRET_CODE, "campaign": "MOB-SECRET-B", "q": secret["numbers"][0],
                "code": SECRET_CODE, "ruleset": "RS-SECRET-B", "new_parent_code": SECRET_CODE,
                "name": "乙县"}  # fmt: skip
-    return [by_pk, by_code]
+    return [by_pk, by_code, {"q": "乙县", "term": "乙县"}]
 
 
 def _converter(kind: str | None, name: str) -> str:
