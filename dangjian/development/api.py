@@ -175,6 +175,13 @@ class DueFilter(Schema):
     kind: str = ""
 
 
+def _check_members(user, case, step: int, data: dict) -> None:
+    key = {5: "contacts", 9: "introducers"}.get(step)
+    ids = (data or {}).get(key) if key else None
+    if ids and (not isinstance(ids, list) or selectors.members_out_of_choice(user, case, ids)):
+        raise ValidationError({key: ["所选党员不是本支部或您管理范围内的党员，未保存。"]})
+
+
 def _org(user, code: str):
     if not code:
         return None
@@ -223,6 +230,7 @@ def open_case(request, payload: CaseIn):
 )
 def record_step(request, case_id: int, payload: StepIn):
     case = selectors.get_case_for_user(request.user, case_id)
+    _check_members(request.user, case, payload.step, payload.data)
     record = services.step_record(
         actor=request.user, case=case, step=payload.step, on=payload.on, data=payload.data,
         org=_org(request.user, payload.org_code), note=payload.note, filing_ref=payload.filing_ref,
@@ -238,6 +246,7 @@ def record_step(request, case_id: int, payload: StepIn):
 )
 def preview_step(request, case_id: int, payload: StepIn):
     case = selectors.get_case_for_user(request.user, case_id)
+    _check_members(request.user, case, payload.step, payload.data)
     checks = services.step_preview(
         case=case,
         step=payload.step,

@@ -37,6 +37,18 @@ def get_ruleset_for_user(user, pk) -> RuleSet:
     return ruleset
 
 
+def members_out_of_choice(user, case: Case, ids) -> set[int]:
+    """The ids steps 5 and 9 may not name for `case`: not in the case's branch, nor in the user's scope.
+
+    Whether they were full members on the step's date is the rule engine's question (R-CONTACT,
+    R-SPONSOR); this one keeps anyone the user may not see out of the record and its messages."""
+    from dangjian.people.models import Person
+
+    wanted = {int(i) for i in ids if str(i).isdigit()}
+    visible = Q(subtree_q(case.org.path, "org__path")) | scope.scope_q(user, Action.VIEW, prefix="org__path")
+    return wanted - set(Person.objects.filter(visible, pk__in=wanted).values_list("pk", flat=True))
+
+
 def get_case_for_user(user, pk, action: str = Action.VIEW) -> Case:
     case = cases_for(user).select_related("person", "org").filter(pk=pk).first()
     if case is None:

@@ -76,3 +76,21 @@ def test_a_member_found_by_search_is_saved(world, client_as, case):
     # Re-rendered with an error, the chosen member stays ticked.
     page = client_as(world.organizer).post(_url(case, 9), {"on": "2022-05-21", "introducers": [other.pk]})
     assert f'value="{other.pk}"' in page.content.decode() and "checked" in page.content.decode()
+
+
+def test_the_api_refuses_a_member_outside_the_branch_and_the_scope(world, client, case):
+    from dangjian.accounts.services import api_token_create
+
+    _, raw = api_token_create(actor=None, user=world.secretary, name="test")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    hidden = world.people["county_b"]  # a probationary member would even be named by R-CONTACT
+    for path in ("steps", "preview"):
+        response = client.post(f"/api/development/cases/{case.pk}/{path}", {"step": 5, "on": "2022-05-20",
+                               "data": {"contacts": [hidden.pk]}}, content_type="application/json", **headers)  # fmt: skip
+        body = str(response.json())
+        assert response.status_code == 422 and "管理范围" in body and hidden.name not in body
+    assert not StepRecord.objects.filter(case=case, step=5).exists()
+    own = world.people["in_branch"]
+    ok = client.post(f"/api/development/cases/{case.pk}/steps", {"step": 5, "on": "2022-05-20",
+                     "data": {"contacts": [own.pk]}}, content_type="application/json", **headers)  # fmt: skip
+    assert ok.status_code == 201
