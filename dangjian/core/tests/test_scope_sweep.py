@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 
@@ -180,6 +181,8 @@ def _body(response) -> str:
     if data[:2] == b"PK":  # xlsx, docx, zip: the names are inside the compressed members
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             text += "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    if response.get("Content-Type", "").startswith("application/json"):  # names arrive as \uXXXX escapes
+        text += json.dumps(json.loads(data or b"null"), ensure_ascii=False)
     text += "".join(f"{k}: {v}" for k, v in response.items())
     return text
 
