@@ -39,8 +39,9 @@ EXCLUDED_NAMES = {
     "logout": "ends the session the sweep runs in",
     "set_language": "language switch; no data",
     "login": "public page, shows no data",
-    "password_reset": "public page, shows no data",
 }
+# Regex patterns are not filled: Django's admin app index `^(?P<app_label>…)/$` and its catch-all, both
+# answered with the admin login for everyone but superusers (the routed admin URLs are swept).
 EXCLUDED_PREFIXES = {
     "api/": "the ninja API is swept operation by operation from its OpenAPI schema below",
     "static/": "static files",
