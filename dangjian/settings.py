@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "dangjian.accounts.middleware.IdleSessionMiddleware",
     "dangjian.accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.audit.middleware.RequestIdMiddleware",
@@ -172,10 +173,11 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 
 # Logins and sessions (docs/deployment.md lists these variables).
-# A session ends after DANGJIAN_SESSION_IDLE_SECONDS without a request (every request pushes the
-# expiry forward) and when the browser closes.
+# A session ends after DANGJIAN_SESSION_IDLE_SECONDS without a request (IdleSessionMiddleware
+# pushes the expiry forward, writing the session at most once a SESSION_REFRESH_SECONDS) and when
+# the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("DANGJIAN_SESSION_IDLE_SECONDS", 2 * 60 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 DANGJIAN_API_TOKEN_DAYS = int(os.environ.get("DANGJIAN_API_TOKEN_DAYS", 90))
 
