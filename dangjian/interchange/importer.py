@@ -13,13 +13,14 @@ error (correct it in the system, where corrections keep the old record).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts import scope
@@ -100,8 +101,7 @@ class ImportResult:
 class _Row:
     sheet: str
     number: int
-    values: dict[str, Any]
-    raw: dict[str, Any]
+    values: dict[str, Any]  # only the filled cells' values (blank ones are absent: use .get)
     remarks: str = ""
 
 
@@ -151,6 +151,13 @@ def _parse_sheet(book: Workbook, name: str, out: _Collector, today: dt.date) -> 
         values: dict[str, Any] = {}
         for header, column in known:
             raw = cells.get(header)  # the reader keeps only non-blank cells
+            if raw is None:
+                # A blank cell: nothing to read, and nothing kept (100,000 rows of mostly blank
+                # columns would otherwise hold millions of empty values).
+                if column.required:
+                    out.add(name, number, header, "", f"请填写“{header}”。")
+                    values.setdefault("_bad", set()).add(column.key)
+                continue
             try:
                 values[column.key] = read_cell(column, raw, today=today)
             except CellError as exc:
@@ -164,7 +171,7 @@ def _parse_sheet(book: Workbook, name: str, out: _Collector, today: dt.date) -> 
                     out.add(name, number, header, raw, f"请填写“{header}”。")
                     values.setdefault("_bad", set()).add(column.key)
         extra = [f"{h}：{as_text(cells[h])}" for h in sheet.extra_headers if as_text(cells.get(h))]
-        rows.append(_Row(name, number, values, cells, "；".join(extra)))
+        rows.append(_Row(name, number, values, "；".join(extra)))
     if masked > 1:
         out.add(name, None, "公民身份号码", "", f"本表共有 {masked} 个隐去了部分数字的公民身份号码。")
     return rows
@@ -540,7 +547,7 @@ def workbook_import(
     try:
         if actor is not None and org is not None:
             scope.require(actor, Action.CHANGE_PERSON, org, "您无权向该党组织导入数据。")
-        with transaction.atomic():
+        with _temporary_tables_on_disk(), transaction.atomic():
             result = _import(actor=actor, workbook=workbook, anchor=org, progress=progress or _silent)
             result.dry_run = dry_run
             if dry_run:
@@ -549,6 +556,22 @@ def workbook_import(
     except PermissionDenied as exc:
         problem = Problem("", None, "", "", str(exc) or "您无权执行该导入。")
         raise ImportFailed([problem], workbook.filename) from None
+
+
+@contextlib.contextmanager
+def _temporary_tables_on_disk():
+    """SQLite keeps temporary tables and sort space in memory here (settings: temp_store=MEMORY),
+    which a 100,000-row import grows by hundreds of MB; during an import they go to disk."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:  # SQLite allows it only outside
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store=FILE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA temp_store=MEMORY")
 
 
 IMPORT_PHASES = ("检查表格", "写入人员", "写入发展纪实", "核对规则")
@@ -567,6 +590,8 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None, progress) -> Impor
     org_rows = _parse_sheet(workbook, ORGS, out, today)
     member_rows = _parse_sheet(workbook, MEMBERS, out, today)
     record_rows = _parse_sheet(workbook, RECORDS, out, today)
+    for sheet in workbook.sheets.values():
+        sheet.rows = []  # parsed: the raw cells of a 100,000-row workbook are released here
     result.checked_rows = len(org_rows) + len(member_rows) + len(record_rows)
     if any(MASKED_ID in p.message for p in out.problems):
         raise ImportFailed(out.problems, workbook.filename)  # everything else would follow from it
