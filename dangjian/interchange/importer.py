@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.core.idnumber import mask_id_number
+from dangjian.base.idnumber import mask_id_number
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.models import Case, StepRecord
 from dangjian.development.services import cases_backfill, milestones, step_record
@@ -574,6 +574,7 @@ def _temporary_tables_on_disk():
             cursor.execute("PRAGMA temp_store=MEMORY")
 
 
+CASE_CHUNK = 2000
 IMPORT_PHASES = ("检查表格", "写入人员", "写入发展纪实", "核对规则")
 
 
@@ -703,7 +704,9 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None, progress) -> Impor
             placeholders[number] = Person(name=row.values.get("name") or "", id_number=number)
     referable = {**placeholders, **known_people}
 
-    new_cases: list[tuple[_Row, list[dict]]] = []
+    # New cases keep only their row: the records are rebuilt chunk by chunk when written, so a
+    # 100,000-row import never holds 1.5 million record dicts at once.
+    new_cases: list[_Row] = []
     appends: list[tuple[_Row, Case, list[dict]]] = []
     cases_by_person: dict[int, Case] = {}
     person_pks = [p.pk for p in known_people.values()]
@@ -737,7 +740,7 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None, progress) -> Impor
         elif org is not None and actor is not None and not scope.can(actor, Action.CHANGE_PERSON, org):
             out.add(RECORDS, row.number, records_header["org_code"], row.values.get("org_code"),
                     f"“{org.name}”不在您的管理范围内。")  # fmt: skip
-        new_cases.append((row, records))
+        new_cases.append(row)
 
     if out.has_errors:
         raise ImportFailed(out.problems, workbook.filename)
@@ -763,11 +766,15 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None, progress) -> Impor
         })  # fmt: skip
         origin.append((MEMBERS, row.number, v["name"]))
     roster_watch = {r.values.get("id_number") for r in member_rows if r.values.get("standing") == "留党察看"}
-    for row, records in new_cases:
+
+    def rebuilt(row: _Row) -> list[dict]:  # checked already: any problem found again is dropped
+        return _records_for(row, lookup, referable, _Collector(), hidden)
+
+    for row in new_cases:
         v = row.values
         if v["id_number"] in known_people:
             continue
-        wanted = milestones([_Step(r["step"], r["on"], r["data"]) for r in records])
+        wanted = milestones([_Step(r["step"], r["on"], r["data"]) for r in rebuilt(row)])
         person_rows.append({
             "name": v["name"], "id_number": v["id_number"], "org": lookup[v["org_code"]],
             "category": categories.get(v.get("category") or "", Category.OTHER),
@@ -785,22 +792,25 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None, progress) -> Impor
                 sheet, row_number, name = origin[number - 1]
                 out.add(sheet, row_number, column, "", f"{name}：{message}")
             raise ImportFailed(out.problems, workbook.filename) from None
-    people = {**known_people, **_people_by_id([r["id_number"] for r in person_rows])}
-    for _row, records in new_cases:
-        _bind(records, people, lookup)
-    backfill_rows = [
-        {"person": people[row.values["id_number"]], "special_basis": row.values.get("special_basis") or "",
-         "remarks": _remarks(row), "records": records}
-        for row, records in new_cases
-    ]  # fmt: skip
+    created_ids = [r["id_number"] for r in person_rows]
+    del person_rows, origin
+    people = {**known_people, **_people_by_id(created_ids)}
     progress(IMPORT_PHASES[2])
-    if backfill_rows:
+    for begin in range(0, len(new_cases), CASE_CHUNK):
+        chunk = new_cases[begin : begin + CASE_CHUNK]
+        backfill_rows = []
+        for row in chunk:
+            records = rebuilt(row)
+            _bind(records, people, lookup)
+            backfill_rows.append({
+                "person": people[row.values["id_number"]], "special_basis": row.values.get("special_basis") or "",
+                "remarks": _remarks(row), "records": records,
+            })  # fmt: skip
         try:
-            result.cases_created = cases_backfill(actor=actor, rows=backfill_rows, source=source)
+            result.cases_created += cases_backfill(actor=actor, rows=backfill_rows, source=source)
         except BulkRowError as exc:
             for number, column, message in exc.row_errors:
-                row = new_cases[number - 1][0]
-                out.add(RECORDS, row.number, column, "", message)
+                out.add(RECORDS, chunk[number - 1].number, column, "", message)
             raise ImportFailed(out.problems, workbook.filename) from None
         except ValidationError as exc:
             out.problems.extend(Problem(RECORDS, None, "", "", m) for m in exc.messages)
@@ -822,7 +832,7 @@ def _import(*, actor, workbook: Workbook, anchor: Org | None, progress) -> Impor
                 result.steps_appended += 1
     if out.has_errors:
         raise ImportFailed(out.problems, workbook.filename)
-    ids = [people[row.values["id_number"]].pk for row, _ in new_cases] + [
+    ids = [people[row.values["id_number"]].pk for row in new_cases] + [
         case.person_id for _, case, _ in appends
     ]
     progress(IMPORT_PHASES[3])
