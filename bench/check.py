@@ -118,7 +118,6 @@ def work(args) -> None:
 
 
 def load(total: int) -> dict:
-    from dangjian.core.demo import REFERENCE_DATE, UNIT_CATEGORIES, _person, analyze_tables, load_demo
     from dangjian.development import demo
     from dangjian.development.models import Case, StepRecord
     from dangjian.development.rulesets import ruleset_create
@@ -126,6 +125,7 @@ def load(total: int) -> dict:
     from dangjian.orgs.models import Org, UnitType
     from dangjian.people.models import Person
     from dangjian.people.services import people_bulk_create
+    from dangjian.shell.demo import REFERENCE_DATE, UNIT_CATEGORIES, _person, analyze_tables, load_demo
 
     started = time.perf_counter()
     load_demo("county", log=lambda m: print(m, file=sys.stderr, flush=True))

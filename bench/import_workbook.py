@@ -53,7 +53,7 @@ def make_workbook(people: int, path: Path) -> None:
     django.setup()
     from openpyxl import Workbook
 
-    from dangjian.core.idnumber import make_id_number
+    from dangjian.base.idnumber import make_id_number
     from dangjian.interchange.layout import COLUMNS, MEMBERS, ORGS, RECORDS
     from dangjian.workcal.calendar import add_months, add_years
 

@@ -125,11 +125,11 @@ def load() -> dict:
 
     from dangjian.accounts.models import Role
     from dangjian.accounts.services import role_grant, user_create
-    from dangjian.core.demo import REFERENCE_DATE, SCALES, analyze_tables, build_tree, person_rows
     from dangjian.mobilization.demo import load_mobilization_demo
     from dangjian.orgs.models import Org, OrgKind
     from dangjian.orgs.services import org_tree_bulk_create
     from dangjian.people.services import people_bulk_create
+    from dangjian.shell.demo import REFERENCE_DATE, SCALES, analyze_tables, build_tree, person_rows
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

@@ -60,7 +60,7 @@ def top_up(committee: Org, have: int) -> int:
     """Add applicant cases under `committee` until it holds TARGET_OPEN open cases."""
     import random
 
-    from dangjian.core.demo import _person  # the demo's person generator, for realistic rows
+    from dangjian.shell.demo import _person  # the demo's person generator, for realistic rows
 
     need = TARGET_OPEN - have
     if need <= 0:

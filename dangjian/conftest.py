@@ -22,12 +22,12 @@ import pytest
 
 from dangjian.accounts.models import Role, User
 from dangjian.accounts.services import role_grant
-from dangjian.core.idnumber import make_id_number
-from dangjian.core.management.commands.compilecatalogs import compile_catalogs
+from dangjian.base.idnumber import make_id_number
 from dangjian.orgs.models import Org
 from dangjian.orgs.services import org_create
 from dangjian.people.models import Person
 from dangjian.people.services import person_create
+from dangjian.shell.management.commands.compilecatalogs import compile_catalogs
 
 PASSWORD = "demo-pass-123"
 _sequence = itertools.count(1)

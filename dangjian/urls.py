@@ -9,14 +9,14 @@ admin.site.site_title = _("党建")
 # The admin is for superusers only; everyone else works through the scoped pages.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
-handler400 = "dangjian.core.errors.bad_request"
+handler400 = "dangjian.shell.errors.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("", include("dangjian.accounts.urls")),
-    path("", include("dangjian.core.urls")),
+    path("", include("dangjian.shell.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("people/", include("dangjian.people.urls")),
     path("development/", include("dangjian.development.urls")),

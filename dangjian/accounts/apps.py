@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与授权"
 
     def ready(self) -> None:
-        from dangjian.accounts import security  # noqa: F401  (connects the failed-login log)
+        from dangjian.accounts import middleware, security  # noqa: F401  (connect their signal receivers)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts import services
 from dangjian.accounts.forms import ApiTokenCreateForm, StyledPasswordChangeForm
 from dangjian.accounts.models import ApiToken, Role, RoleAssignment
-from dangjian.core.forms import apply_service_errors
+from dangjian.base.forms import apply_service_errors
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

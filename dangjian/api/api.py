@@ -16,7 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from dangjian.accounts import scope, security
 from dangjian.accounts.models import Action, ApiToken
-from dangjian.api.common import BodyIn, Error, Id, Pagination, ValidationErrorOut
+from dangjian.base.api import BodyIn, Error, Id, Pagination, ValidationErrorOut
 from dangjian.orgs.selectors import children_of
 from dangjian.people import services as people_services
 from dangjian.people.selectors import people_list, search_people
@@ -133,7 +133,7 @@ def schema_invalid(request, exc):
 
 @api.exception_handler(BadRequest)
 def bad_parameter(request, exc):
-    """A query parameter the endpoint reads itself (dangjian.core.params) is malformed or out of range."""
+    """A query parameter the endpoint reads itself (dangjian.base.params) is malformed or out of range."""
     errors = {getattr(exc, "name", "__all__"): [str(exc)]}
     return api.create_response(request, {"detail": str(exc), "errors": errors}, status=422)
 

@@ -220,7 +220,7 @@ def seal_hash(prev_hash: str, key: str, pk: int, digest: str) -> str:
 
 def _insert_checked(model, objects: list, after_id: int, what: str) -> int:
     """Insert rows in order and check that their ids follow the chain; returns the last id."""
-    from dangjian.core.bulk import insert_rows
+    from dangjian.base.bulk import insert_rows
 
     insert_rows(model, objects, batch_size=CHUNK)
     stored = list(model.objects.filter(pk__gt=after_id).order_by("pk").values_list("pk", "hash"))

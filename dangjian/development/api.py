@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.api.common import BodyIn, Error, Id, Pagination, ValidationErrorOut
+from dangjian.base.api import BodyIn, Error, Id, Pagination, ValidationErrorOut
 from dangjian.development import selectors, services
 from dangjian.development.models import RecordKind, StepRecord
 

@@ -7,6 +7,11 @@ class DevelopmentConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.audit import ledger
+        from dangjian.base import panels
+        from dangjian.development.panels import ORG_LINKS, PERSON_CASE
+
+        panels.register("person", PERSON_CASE)
+        panels.register("org", ORG_LINKS)
         from dangjian.development import chain
         from dangjian.development.models import Case, Evidence, RuleSet
 

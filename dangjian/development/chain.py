@@ -157,7 +157,7 @@ def append_many(*, records: Sequence[StepRecord], batch_size: int = 5000) -> int
     Hashes are computed in Python under the head lock, the rows go in through `insert_rows` (COPY on
     PostgreSQL, executemany on SQLite), and the ids are read back to check that they follow the chain.
     """
-    from dangjian.core.bulk import insert_rows
+    from dangjian.base.bulk import insert_rows
 
     if not records:
         return 0

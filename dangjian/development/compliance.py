@@ -32,8 +32,8 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from dangjian.core.idnumber import mask_id_number
-from dangjian.core.spreadsheet import header_row, text_cell, value_cell
+from dangjian.base.idnumber import mask_id_number
+from dangjian.base.spreadsheet import header_row, text_cell, value_cell
 from dangjian.development import rules as engine
 from dangjian.development.facts import (
     MISSING_MEMBER,

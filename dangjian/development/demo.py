@@ -14,7 +14,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 
-from dangjian.core.idnumber import make_id_number
+from dangjian.base.idnumber import make_id_number
 from dangjian.development.services import cases_backfill
 from dangjian.orgs.models import Org, UnitType
 from dangjian.people.models import Category, Person, Standing

@@ -1,7 +1,7 @@
 from django import forms
 
-from dangjian.core import uploads
-from dangjian.core.forms import DateInput, StyledForm
+from dangjian.base import uploads
+from dangjian.base.forms import DateInput, StyledForm
 from dangjian.development.catalog import EVIDENCE_KINDS, STEP_BY_NUMBER
 from dangjian.development.rules import RULES
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.core.forms import apply_service_errors
-from dangjian.core.params import int_param
+from dangjian.base.forms import apply_service_errors
+from dangjian.base.params import int_param
 from dangjian.development import rulesets as rulesets_module
 from dangjian.development import selectors, services
 from dangjian.development.catalog import STAGES, STEP_BY_NUMBER, STEPS

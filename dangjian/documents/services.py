@@ -1,4 +1,6 @@
-"""Writes of the documents app: export jobs (started by a user, run by the worker) and Word templates."""
+"""Writes of the documents app: export jobs (started by a user, run by the worker) and Word templates.
+
+The worker's task is defined here too, so this module and the task never import each other."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action, Role, RoleAssignment
@@ -55,8 +58,6 @@ def export_bytes(*, user, kind: str, org: Org, unmask: bool = False) -> bytes:
 
 def export_start(*, user, kind: str, org: Org, unmask: bool = False) -> ExportJob:
     """Queue a background export of `org` (in the user's scope) for the worker."""
-    from dangjian.documents.tasks import run_export
-
     if not scope.can(user, Action.VIEW, org):
         raise PermissionDenied("该党组织不在您的管理范围内。")
     unmask = unmask and selectors.may_see_personal_data(user, org)
@@ -73,6 +74,12 @@ def _exports_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "exports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@task()
+def run_export(job_id: int) -> str:
+    """The worker's entry (Django Tasks API; run a worker with `dangjian worker`)."""
+    return export_run(job_id)
 
 
 def export_run(job_id: int) -> str:

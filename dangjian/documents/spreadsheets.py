@@ -18,9 +18,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from dangjian.core.idnumber import mask_id_number
-from dangjian.core.phone import mask_phone
-from dangjian.core.spreadsheet import escape_formula
+from dangjian.base.idnumber import mask_id_number
+from dangjian.base.phone import mask_phone
+from dangjian.base.spreadsheet import escape_formula
 from dangjian.development.models import DueKind, DueStatus
 from dangjian.documents import selectors, xlsxstream
 from dangjian.documents.xlsxstream import Text

@@ -29,7 +29,7 @@ from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from dangjian.core import uploads
+from dangjian.base import uploads
 from dangjian.development.models import Case, StepRecord
 from dangjian.documents.briefing import cn_date
 from dangjian.documents.models import DocumentTemplate, TemplateKind

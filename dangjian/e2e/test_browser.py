@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from dangjian.core.idnumber import make_id_number, mask_id_number
+from dangjian.base.idnumber import make_id_number, mask_id_number
 from dangjian.orgs.models import Org, OrgKind
 from dangjian.people.models import Person
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from dangjian.core.idnumber import parse_id_number
-from dangjian.core.spreadsheet import FORMULA_PREFIXES
+from dangjian.base.idnumber import parse_id_number
+from dangjian.base.spreadsheet import FORMULA_PREFIXES
 from dangjian.interchange.layout import Column
 
 

@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from dangjian.core.idnumber import mask_id_number
-from dangjian.core.spreadsheet import escape_formula
+from dangjian.base.idnumber import mask_id_number
+from dangjian.base.spreadsheet import escape_formula
 from dangjian.development.models import Case, StepRecord
 from dangjian.interchange.layout import (
     COLUMNS,

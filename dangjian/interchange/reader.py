@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dangjian.core import uploads
+from dangjian.base import uploads
 from dangjian.interchange.layout import COLUMNS, SHEETS, columns_by_header
 
 ERROR = "error"

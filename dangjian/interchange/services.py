@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
@@ -45,8 +46,6 @@ def report_path(owner_id: int, token: str) -> Path:
 
 def import_start(*, actor, files: dict[str, bytes], org: Org | None, dry_run: bool, rows: int) -> ImportJob:
     """Queue the import of `files` (already through reader.precheck) for the worker."""
-    from dangjian.interchange.tasks import run_import
-
     if org is not None:
         scope.require(actor, Action.CHANGE_PERSON, org, "您无权向该党组织导入数据。")
     folder = f"{actor.pk}-{secrets.token_hex(8)}"
@@ -65,6 +64,12 @@ def import_start(*, actor, files: dict[str, bytes], org: Org | None, dry_run: bo
 
 def _update(job: ImportJob, **fields) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+@task()
+def run_import(job_id: int) -> str:
+    """The worker's entry (Django Tasks API): runs the import and records its outcome on the job."""
+    return import_run(job_id)
 
 
 def import_run(job_id: int) -> str:

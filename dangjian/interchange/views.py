@@ -52,7 +52,7 @@ def import_page(request):
     files = request.FILES.getlist("file")
     anchor = None
     if request.POST.get("org"):
-        from dangjian.core.params import id_or_none
+        from dangjian.base.params import id_or_none
 
         org_id = id_or_none(request.POST["org"])
         if org_id is None:
@@ -126,7 +126,7 @@ def export_download(request, org_pk: int):
 @login_required
 def import_job(request, pk: int):
     """A queued import's phases, then its outcome; only its owner sees it (others: 404)."""
-    from dangjian.core.worker import worker_seen_recently
+    from dangjian.base.worker import worker_seen_recently
 
     job = ImportJob.objects.select_related("org").filter(pk=pk, owner=request.user).first()
     if job is None:

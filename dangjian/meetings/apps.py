@@ -7,6 +7,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.audit import ledger
+        from dangjian.base import panels
+        from dangjian.meetings.panels import ORG_LINK
+
+        panels.register("org", ORG_LINK)
         from dangjian.meetings.models import Meeting, Resolution
 
         # Quorum and pass are computed from these counts, so they are sealed (audit/ledger.py).

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import DateInput, StyledForm
+from dangjian.base.forms import DateInput, StyledForm
 from dangjian.meetings.models import MeetingKind, Motion
 from dangjian.meetings.rules import MEETING_ORG_KINDS
 

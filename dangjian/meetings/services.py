@@ -21,7 +21,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import field_label, record_change, snapshot
-from dangjian.core import uploads
+from dangjian.base import uploads
 from dangjian.meetings import rules
 from dangjian.meetings.models import Meeting, Resolution
 from dangjian.orgs.models import Org

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.core.forms import apply_service_errors
+from dangjian.base.forms import apply_service_errors
 from dangjian.meetings import services
 from dangjian.meetings.forms import MeetingForm, ResolutionForm
 from dangjian.meetings.selectors import (

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.api.common import BodyIn, Error, Id, Pagination, ValidationErrorOut
+from dangjian.base.api import BodyIn, Error, Id, Pagination, ValidationErrorOut
 from dangjian.mobilization import selectors, services
 from dangjian.mobilization.models import TeamMember
 

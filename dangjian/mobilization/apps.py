@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MobilizationConfig(AppConfig):
     name = "dangjian.mobilization"
     verbose_name = "战时动员"
+
+    def ready(self) -> None:
+        from dangjian.base import panels
+        from dangjian.mobilization.panels import PERSON_ROLES
+
+        panels.register("person", PERSON_ROLES)

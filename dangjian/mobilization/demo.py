@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
-from dangjian.core.idnumber import make_id_number
+from dangjian.base.idnumber import make_id_number
 from dangjian.orgs.models import Org, OrgKind, UnitType
 from dangjian.people.models import Person, Standing
 from dangjian.workcal.calendar import add_years
@@ -104,7 +104,8 @@ def _phone(rng: random.Random) -> str:
 class _Pool:
     """Orgs and active members of the demo tree, read once."""
 
-    def __init__(self, root: Org):
+    def __init__(self, root: Org, regions: list[str]):
+        self.regions = regions  # the ID-number region code of each county, in tree order
         self.orgs = {
             o.pk: o for o in Org.objects.filter(path__startswith=root.path, dissolved_on__isnull=True)
         }
@@ -318,8 +319,6 @@ def _duty(campaign, scale: Scale, first: dt.date, rng: random.Random) -> int:
 
 def _frontline_people(scale: Scale, pool: _Pool, rng: random.Random) -> tuple[list[dict], list[str]]:
     """New people who applied on the front line: rows for people_bulk_create, and the admitted categories."""
-    from dangjian.core.demo import COUNTIES
-
     wanted = {
         "medical": UnitType.HOSPITAL, "police": UnitType.ORGAN, "community_worker": UnitType.COMMUNITY,
         "village_cadre": UnitType.VILLAGE, "other": UnitType.ENTERPRISE,
@@ -333,7 +332,7 @@ def _frontline_people(scale: Scale, pool: _Pool, rng: random.Random) -> tuple[li
              for _ in range(scale.applied_only)]  # fmt: skip
     taken: set[str] = set()
     rows, admitted = [], []
-    regions = [region for _name, region in COUNTIES]
+    regions = pool.regions
     for i, (category, is_admitted) in enumerate(plan):
         branches = by_unit.get(wanted[category]) or pool.branches
         branch = branches[rng.randrange(len(branches))]
@@ -610,16 +609,22 @@ def _forest_fire(reference: dt.date, pool: _Pool, rng: random.Random) -> Campaig
 
 
 def load_mobilization_demo(
-    scale_name: str, *, reference: dt.date, seed: int = 2020, log: Callable[[str], None] = lambda _m: None
+    scale_name: str,
+    *,
+    reference: dt.date,
+    regions: list[str],
+    seed: int = 2020,
+    log: Callable[[str], None] = lambda _m: None,
 ) -> list[Campaign]:
-    """The demo campaigns for the loaded demo tree (see the module docstring)."""
+    """The demo campaigns for the loaded demo tree (see the module docstring); `regions` are the
+    ID-number region codes of its counties, in tree order (the orchestrator knows them)."""
     scale = SCALES[scale_name]
     rng = random.Random(f"mobilization-{seed}-{scale_name}")
     root = Org.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return []
     log("载入战时动员演示数据……")
-    pool = _Pool(root)
+    pool = _Pool(root, regions)
     campaigns = [_epidemic(scale, root, pool, rng, log)]
     fire = _forest_fire(reference, pool, rng)
     if fire is not None:

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
-from dangjian.core.forms import DateInput, StyledForm
+from dangjian.base.forms import DateInput, StyledForm
 from dangjian.orgs.models import Org
 
 from .models import (

@@ -26,10 +26,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
-from dangjian.core import uploads
-from dangjian.core.idnumber import parse_id_number
-from dangjian.core.phone import normalize_phone
-from dangjian.core.spreadsheet import FORMULA_PREFIXES, header_row, text_cell, value_cell
+from dangjian.base import uploads
+from dangjian.base.idnumber import parse_id_number
+from dangjian.base.phone import normalize_phone
+from dangjian.base.spreadsheet import FORMULA_PREFIXES, header_row, text_cell, value_cell
 from dangjian.orgs.models import Org
 
 from . import selectors

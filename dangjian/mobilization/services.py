@@ -30,8 +30,8 @@ from dangjian.accounts.models import Action
 from dangjian.audit.middleware import current_request_id
 from dangjian.audit.models import ChangeAction, ChangeRecord
 from dangjian.audit.services import SYSTEM_ACTOR, record_change, record_changes, snapshot
-from dangjian.core.bulk import insert_rows
-from dangjian.core.phone import normalize_phone
+from dangjian.base.bulk import insert_rows
+from dangjian.base.phone import normalize_phone
 from dangjian.orgs.models import COMMITTEE_KINDS, TEMPORARY_KINDS, Org, OrgKind, subtree_q
 from dangjian.people.models import MEMBER_STANDINGS, Person, Standing
 

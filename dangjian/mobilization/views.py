@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.services import history_for
-from dangjian.core.forms import apply_service_errors
+from dangjian.base.forms import apply_service_errors
 from dangjian.orgs.models import Org
 from dangjian.people.models import MEMBER_STANDINGS, Category, Person
 

@@ -15,6 +15,7 @@ from dangjian.accounts.models import Action
 from dangjian.audit import ledger
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import SYSTEM_ACTOR, record_change, record_changes, snapshot
+from dangjian.base import hooks
 from dangjian.orgs.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -206,9 +207,7 @@ def org_update(*, actor, org: Org, **changes) -> Org:
         raise ValidationError(errors)
     org.save()
     if org.unit_type != old_unit_type:
-        from dangjian.stats import counts as composition
-
-        composition.unit_type_changed(org, old_unit_type)
+        hooks.unit_type_changed(org, old_unit_type)
     after = snapshot(org, ORG_FIELDS)
     if after != before:
         record_change(actor=actor, action=ChangeAction.UPDATE, obj=org, before=before, after=after)
@@ -241,9 +240,7 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     # treebeard rewrites the subtree's paths with one UPDATE (no signals): seal the new paths.
     ledger.seal_rows(model=Org, pks=Org.objects.filter(subtree_q(org.path)).values_list("pk", flat=True))
     _shift_counts(moved_totals, org.path, sign=+1)
-    from dangjian.stats import counts as composition
-
-    composition.shift_subtree(org, old_path, org.path)
+    hooks.subtree_moved(org, old_path, org.path)
     if actor is not None and not scope.can(actor, Action.CHANGE_ORG, org):
         raise PermissionDenied(_("移动后该组织不在您的管理范围内，操作已撤销。"))
     record_change(

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.services import history_for
-from dangjian.core.forms import apply_service_errors
+from dangjian.base import panels
+from dangjian.base.forms import apply_service_errors
 from dangjian.orgs import services
 from dangjian.orgs.forms import OrgDissolveForm, OrgForm, OrgMoveForm
 from dangjian.orgs.selectors import ancestors_in_scope, children_of, suborg_counts, suggest_orgs
@@ -77,6 +78,8 @@ def org_detail(request, pk: int):
         and scope.can(user, Action.CHANGE_PERSON, org),
         history=history_for(org)[:20],
     )
+    # Feature apps (development, meetings …) add their buttons and cards (base/panels.py).
+    context["panels"] = panels.render("org", request, org, context)
     return render(request, "orgs/detail.html", context)
 
 

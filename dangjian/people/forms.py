@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import DateInput
+from dangjian.base.forms import DateInput
 from dangjian.people.models import ETHNICITIES, Category, Education, Gender, Reduction, Standing
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.idnumber import mask_id_number
-from dangjian.core.phone import mask_phone
+from dangjian.base.idnumber import mask_id_number
+from dangjian.base.phone import mask_phone
 
 
 class Gender(models.TextChoices):

@@ -26,10 +26,11 @@ from dangjian.audit.services import (
     record_changes,
     snapshot,
 )
-from dangjian.core.bulk import insert_rows
-from dangjian.core.idnumber import parse_id_number
-from dangjian.core.phone import normalize_phone
-from dangjian.core.pinyin import name_initials, name_sort_key
+from dangjian.base import hooks
+from dangjian.base.bulk import insert_rows
+from dangjian.base.idnumber import parse_id_number
+from dangjian.base.phone import normalize_phone
+from dangjian.base.pinyin import name_initials, name_sort_key
 from dangjian.orgs.models import Org
 from dangjian.people import counts
 from dangjian.people.models import (
@@ -41,7 +42,6 @@ from dangjian.people.models import (
     Reduction,
     Standing,
 )
-from dangjian.stats import counts as composition
 
 PERSON_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "category",
@@ -234,7 +234,7 @@ def person_create(*, actor, org: Org, **fields) -> Person:
     person = _new_person(data)
     person.save()
     counts.apply(counts.deltas_for([counts.person_entry(person, +1)]))
-    composition.apply(composition.deltas_for([composition.person_entry(person, +1)]))
+    hooks.people_added([person])
     record_change(actor=actor, action=ChangeAction.CREATE, obj=person, after=snapshot(person, PERSON_FIELDS))
     return person
 
@@ -268,7 +268,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     if errors:
         raise ValidationError(errors)
     old_entry = counts.person_entry(person, -1)
-    old_composition = composition.person_entry(person, -1)
+    before_change = hooks.before_person_change(person)
     for key in EDITABLE_FIELDS:
         setattr(person, key, data[key])
     _fill_keys(person)
@@ -276,7 +276,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     new_entry = counts.person_entry(person, +1)
     if new_entry[:3] != old_entry[:3]:
         counts.apply(counts.deltas_for([old_entry, new_entry]))
-    composition.person_changed(old_composition, composition.person_entry(person, +1))
+    hooks.after_person_change(before_change, person)
     # Checked again after the write: the person must still be inside the actor's scope.
     if actor is not None and not scope.can(actor, Action.CHANGE_PERSON, new_org):
         raise PermissionDenied(
@@ -318,7 +318,7 @@ def person_reduce(*, actor, person: Person, reduction: str, reduced_on: dt.date,
     person.reduction_note = note.strip()
     person.save(update_fields=["reduction", "reduced_on", "reduction_note", "updated_at"])
     counts.apply(counts.deltas_for([counts.person_entry(person, -1)]))
-    composition.apply(composition.deltas_for([composition.person_entry(person, -1)]))
+    hooks.people_removed([person])
     record_change(
         actor=actor,
         action=ChangeAction.REDUCE,
@@ -405,7 +405,7 @@ def people_bulk_create(
     request_id = current_request_id.get()
     created = insert_rows(Person, people, batch_size=batch_size)
     counts.apply(counts.deltas_for(counts.person_entry(p, +1) for p in people))
-    composition.apply(composition.deltas_for(composition.person_entry(p, +1) for p in people))
+    hooks.people_added(people)
     # One creation record per person (the full snapshot is the row itself at this point).
     ids: dict[str, int] = {}
     numbers = [p.id_number for p in people]

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.services import history_for
-from dangjian.core.forms import apply_service_errors
+from dangjian.base import panels
+from dangjian.base.forms import apply_service_errors
 from dangjian.orgs.models import Org
 from dangjian.orgs.selectors import ancestors_in_scope
 from dangjian.people import services
@@ -28,26 +29,18 @@ def person_detail(request, pk: int):
     reveal = request.GET.get("reveal") == "1" and scope.can(
         request.user, Action.VIEW_PERSONAL_DATA, person.org
     )
-    return render(
-        request,
-        "people/detail.html",
-        {
-            "nav": "orgs",
-            "person": person,
-            "reveal": reveal,
-            "can_reveal": scope.can(request.user, Action.VIEW_PERSONAL_DATA, person.org),
-            "can_change": person.is_active and scope.can(request.user, Action.CHANGE_PERSON, person.org),
-            "ancestors": [*ancestors_in_scope(request.user, person.org), person.org],
-            "case": _case_of(person),
-            "history": history_for(person)[:100],
-        },
-    )
-
-
-def _case_of(person):
-    from dangjian.development.models import Case
-
-    return Case.objects.filter(person=person).only("id").first()
+    context = {
+        "nav": "orgs",
+        "person": person,
+        "reveal": reveal,
+        "can_reveal": scope.can(request.user, Action.VIEW_PERSONAL_DATA, person.org),
+        "can_change": person.is_active and scope.can(request.user, Action.CHANGE_PERSON, person.org),
+        "ancestors": [*ancestors_in_scope(request.user, person.org), person.org],
+        "history": history_for(person)[:100],
+    }
+    # Feature apps (development, mobilization …) add their buttons and cards (base/panels.py).
+    context["panels"] = panels.render("person", request, person, context)
+    return render(request, "people/detail.html", context)
 
 
 def _resolve_org(user, code: str) -> Org | None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Router, Schema
 
-from dangjian.api.common import Error, ValidationErrorOut
+from dangjian.base.api import Error, ValidationErrorOut
 from dangjian.stats import selectors
 
 router = Router(tags=["统计分析"])

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
-from dangjian.core.bulk import insert_rows
+from dangjian.base.bulk import insert_rows
 from dangjian.orgs.models import Org
 from dangjian.people.counts import _ids_by_path, ancestor_paths
 from dangjian.people.models import Person
 from dangjian.stats.models import CompositionCount, Dim
 
+TITLE = "构成汇总"  # a count keeper (base/hooks.py), registered in apps.py
 Key = tuple[int, str, str, str]  # (org id, standing, dim, value)
 DIMS = (Dim.GENDER, Dim.BIRTH_YEAR, Dim.EDUCATION, Dim.ETHNICITY, Dim.UNIT_TYPE)
 # (org path, standing, (gender, birth year, education, ethnicity, unit type), +1/-1)

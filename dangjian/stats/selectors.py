@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.core.params import month_param, year_param
+from dangjian.base.params import month_param, year_param
 from dangjian.orgs.models import Org, UnitType, subtree_q
 from dangjian.orgs.selectors import ancestors_in_scope, children_of
 from dangjian.people.models import (

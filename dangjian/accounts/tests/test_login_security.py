@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.conftest import PASSWORD
-from dangjian.core.demo import DEMO_PASSWORD
+from dangjian.shell.demo import DEMO_PASSWORD
 
 LIMIT = settings.AXES_FAILURE_LIMIT
 LOCKED_TEXT = "登录失败次数过多"

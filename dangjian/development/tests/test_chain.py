@@ -227,7 +227,7 @@ def test_backfill_chains_in_row_order(life):
 
 def test_backfill_refuses_ids_out_of_chain_order(world, life):
     """If the database handed out ids in another order than the rows', nothing is written."""
-    from dangjian.core import bulk
+    from dangjian.base import bulk
 
     real = bulk.insert_rows
     head = RecordChainHead.objects.get()

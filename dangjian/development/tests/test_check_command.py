@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from dangjian.base.idnumber import mask_id_number
 from dangjian.conftest import make_person
-from dangjian.core.idnumber import mask_id_number
 from dangjian.development.rulesets import ruleset_create
 from dangjian.development.services import case_open, step_record
 

@@ -66,8 +66,8 @@ def local_rulesets(world, national_ruleset):
 
 @pytest.mark.django_db
 def test_fast_check_equals_case_findings_on_the_demo(national_ruleset):
-    from dangjian.core.demo import load_demo
     from dangjian.orgs.models import Org
+    from dangjian.shell.demo import load_demo
 
     load_demo("small")
     town = Org.objects.filter(depth=3, kind="committee").order_by("path").first()

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from dangjian.base.idnumber import mask_id_number
 from dangjian.conftest import make_person
-from dangjian.core.idnumber import mask_id_number
 from dangjian.development import views
 from dangjian.development.services import cases_backfill
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from dangjian.core.tests import hostile
+from dangjian.base.tests import hostile
 from dangjian.interchange.layout import COLUMNS, ORGS
 from dangjian.interchange.tests.test_import import _counts
 

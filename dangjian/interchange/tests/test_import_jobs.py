@@ -76,7 +76,7 @@ def test_queued_job_polls_and_says_when_no_worker_runs(
     assert job.status == ImportStatus.QUEUED and job.dry_run
     page = client.get(response["Location"]).content.decode()
     assert "hx-trigger" in page and "后台任务程序没有运行" in page
-    from dangjian.core.worker import beat
+    from dangjian.base.worker import beat
 
     beat()
     assert "后台任务程序没有运行" not in client.get(response["Location"]).content.decode()

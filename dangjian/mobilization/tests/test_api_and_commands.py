@@ -92,11 +92,11 @@ def test_campaign_command_list_stats_close(world, flood, capsys):
 
 @pytest.mark.django_db
 def test_small_demo_campaigns():
-    from dangjian.core.demo import load_demo
     from dangjian.development.models import Case
     from dangjian.mobilization import selectors
     from dangjian.mobilization.demo import SCALES
     from dangjian.orgs.models import Org
+    from dangjian.shell.demo import load_demo
 
     load_demo("small")
     epidemic = Campaign.objects.get(code="YQFK-2020")

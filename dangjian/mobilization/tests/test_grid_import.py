@@ -171,7 +171,7 @@ def test_command_and_page(world, flood, client_as, tmp_path, capsys):
 
 
 def test_hostile_grid_files_refused_before_parsing(world, flood, client_as, tmp_path):
-    from dangjian.core.tests import hostile
+    from dangjian.base.tests import hostile
 
     with pytest.raises(gridfile.UnreadableGrid, match="XFD1048576"):
         gridfile.read_table(hostile.far_cell_xlsx(sheet="网格"), "grid.xlsx")

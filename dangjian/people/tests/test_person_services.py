@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangjian.accounts.models import User
 from dangjian.audit.models import ChangeAction, ChangeRecord
+from dangjian.base.idnumber import SHANGHAI, make_id_number
 from dangjian.conftest import make_person, valid_id_number
-from dangjian.core.idnumber import SHANGHAI, make_id_number
 from dangjian.orgs.services import org_create, org_dissolve
 from dangjian.people import selectors
 from dangjian.people.models import Person, Reduction, Standing

@@ -9,8 +9,8 @@ import pytest
 from django.http import Http404, QueryDict
 from django.urls import reverse
 
+from dangjian.base.params import BadParameter
 from dangjian.conftest import make_person
-from dangjian.core.params import BadParameter
 from dangjian.development.models import Case
 from dangjian.people.models import Person
 from dangjian.stats import selectors

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from dangjian.accounts.models import User
-from dangjian.core.params import BadParameter
+from dangjian.base.params import BadParameter
 from dangjian.orgs.models import Org
 from dangjian.stats import selectors
 from dangjian.stats.api import as_dict

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.core.demo import DEMO_PASSWORD, SCALES, database_is_empty, load_demo
+from dangjian.shell.demo import DEMO_PASSWORD, SCALES, database_is_empty, load_demo
 
 
 class Command(BaseCommand):

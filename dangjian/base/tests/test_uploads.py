@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from dangjian.core import uploads
-from dangjian.core.tests import hostile
+from dangjian.base import uploads
+from dangjian.base.tests import hostile
 
 
 def _xlsx(rows) -> bytes:

@@ -5,12 +5,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dangjian.accounts.models import RoleAssignment, User
-from dangjian.core.demo import SCALES, build_tree, load_demo
-from dangjian.core.idnumber import parse_id_number
+from dangjian.base.idnumber import parse_id_number
 from dangjian.orgs.models import Org
 from dangjian.orgs.selectors import suborg_counts
 from dangjian.people import counts
 from dangjian.people.models import Person, Standing
+from dangjian.shell.demo import SCALES, build_tree, load_demo
 
 
 def _grassroots(node: dict, top=True) -> int:

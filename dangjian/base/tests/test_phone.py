@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangjian.core.phone import mask_phone, normalize_phone
+from dangjian.base.phone import mask_phone, normalize_phone
 
 MSG_FORMAT = "电话号码格式不正确。"
 MSG_INVALID = "电话号码无效，请填写11位手机号或带区号的固定电话。"

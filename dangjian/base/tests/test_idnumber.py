@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from dangjian.core.idnumber import (
+from dangjian.base.idnumber import (
     PROVINCE_CODES,
     SHANGHAI,
     check_digit,

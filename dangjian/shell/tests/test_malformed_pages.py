@@ -1,6 +1,6 @@
 """Malformed query strings and forms on the pages are a 4xx with a Chinese message, never a 500.
 
-A parameter the page reads itself (month, year, id) goes through dangjian.core.params: a 400 and
+A parameter the page reads itself (month, year, id) goes through dangjian.base.params: a 400 and
 the Chinese error page (400.html via handler400) naming the parameter. Each case failed before the
 fix with a 500 (ValueError from datetime, OverflowError from SQLite, ValidationError from a view).
 """
@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from dangjian.base import params
 from dangjian.conftest import make_person
-from dangjian.core import params
 from dangjian.development.services import case_open, step_record
 
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from dangjian.accounts.models import RoleAssignment, User
-from dangjian.core.demo import DEMO_PASSWORD
+from dangjian.shell.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -22,8 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 from dangjian.accounts.services import api_token_create
+from dangjian.base.idnumber import make_id_number, mask_id_number
 from dangjian.conftest import make_person
-from dangjian.core.idnumber import make_id_number, mask_id_number
 from dangjian.development.rulesets import ensure_national, ruleset_create
 from dangjian.development.services import case_open, step_record
 from dangjian.documents.services import export_start

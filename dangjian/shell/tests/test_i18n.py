@@ -22,10 +22,10 @@ from django.utils import translation
 
 from dangjian.audit.services import history_for
 from dangjian.conftest import make_person, valid_id_number
-from dangjian.core.management.commands.compilecatalogs import LOCALE_DIR, compile_catalogs
 from dangjian.orgs.models import Org
 from dangjian.people.models import ETHNICITIES, Person
 from dangjian.people.services import person_create, person_update
+from dangjian.shell.management.commands.compilecatalogs import LOCALE_DIR, compile_catalogs
 
 PACKAGE = Path(__file__).resolve().parents[2]
 EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"

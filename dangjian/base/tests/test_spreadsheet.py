@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from dangjian.core.spreadsheet import escape_formula, header_row, text_cell, value_cell
+from dangjian.base.spreadsheet import escape_formula, header_row, text_cell, value_cell
 
 
 @pytest.mark.parametrize(("text", "escaped"), [

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from dangjian.core.worker import start_heartbeat
+from dangjian.base.worker import start_heartbeat
 
 
 class Command(BaseCommand):

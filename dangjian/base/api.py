@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.schema import DjangoGetter
 from pydantic import Field, model_validator
 
-from dangjian.core.params import MAX_INT
+from dangjian.base.params import MAX_INT
 
 MAX_LIMIT = 500
 # Far beyond any list the system holds, and far below what makes SQLite's OFFSET overflow.

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from dangjian.accounts.models import Role
 from dangjian.accounts.services import role_grant, user_create
-from dangjian.core.idnumber import make_id_number
+from dangjian.base.idnumber import make_id_number
 from dangjian.orgs.models import Org, OrgKind, UnitType
 from dangjian.orgs.services import org_tree_bulk_create
 from dangjian.people.models import Category, Education, Person, Reduction, Standing
@@ -533,7 +533,8 @@ def load_demo(
         log(f"已补录 {cases} 份发展纪实。")
         from dangjian.mobilization.demo import load_mobilization_demo
 
-        load_mobilization_demo(scale_name, reference=REFERENCE_DATE, seed=seed, log=log)
+        regions = [region for _name, region in COUNTIES]
+        load_mobilization_demo(scale_name, reference=REFERENCE_DATE, regions=regions, seed=seed, log=log)
         logins = _demo_users(root)
     from dangjian.development import due
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangjian.conftest import make_person
-from dangjian.core.pinyin import (
+from dangjian.base.pinyin import (
     COMPOUND_SURNAMES,
     SURNAME_READINGS,
     name_initials,
     name_sort_key,
     name_syllables,
 )
+from dangjian.conftest import make_person
 from dangjian.people.models import Person
 
 SURNAMES = [

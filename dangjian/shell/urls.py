@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.core import views
+from dangjian.shell import views
 
 urlpatterns = [
     path("", views.home, name="home"),
