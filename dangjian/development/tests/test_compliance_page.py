@@ -122,7 +122,7 @@ def test_filters(world, client_as, findings):
 
 
 def test_pagination_keeps_the_filters(world, client_as, findings, monkeypatch):
-    monkeypatch.setattr(views, "COMPLIANCE_PAGE_SIZE", 2)
+    monkeypatch.setattr(views.checks, "COMPLIANCE_PAGE_SIZE", 2)
     client = client_as(world.admin)
     first = client.get(URL, {"severity": "warning"})
     assert len(rows(first)) == 2 and 'href="?severity=warning&amp;page=2"' not in first.content.decode()

@@ -130,7 +130,7 @@ def test_approval_only_by_an_ancestor_committee_with_authority(world, case, intr
 def test_general_branch_cannot_approve(world, frozen):
     person = make_person(world.branch_b_1, name="孙护士", standing="applicant", applied_on=D(2022, 3, 1))
     case = case_open(actor=world.admin, person=person)
-    with mock.patch.object(services, "_validate_step_input"):
+    with mock.patch.object(services.steps, "_validate_step_input"):
         record(world, case, 1, D(2022, 3, 1), actor=world.admin)
         with pytest.raises(RuleViolation, match="R-AUTH"):
             step_record(actor=world.admin, case=case, step=17, on=D(2023, 8, 1), org=world.general_branch_b,
@@ -145,7 +145,7 @@ def test_a_step_cannot_be_recorded_twice_and_a_race_leaves_one_record(world, cas
     record(world, case, 2, D(2022, 3, 10))
     stale = [r for r in services.current_records(case) if r.step != 2]
     with (
-        mock.patch.object(services, "current_records", return_value=stale),
+        mock.patch.object(services.steps, "current_records", return_value=stale),
         pytest.raises(ValidationError, match="他人记录"),
     ):
         record(world, case, 2, D(2022, 3, 11), actor=world.organizer)

@@ -1,0 +1,49 @@
+"""Every write to development cases. Each step is checked against the rules as it is recorded.
+
+A violation blocks the step (ValidationError with the rule id, article and a plain message); a
+warning blocks until the caller acknowledges that rule id, and the acknowledgement is stored on the
+record. The person's standing and milestone dates are derived from the records, never set by hand.
+
+The modules, each importing only those before it: `inforce` (rule sets in force, current records
+and findings), `state` (derived state, milestones), `cases`, `steps`, `backfill` (补录).
+"""
+
+from django.core.exceptions import ValidationError  # what the services raise, as callers catch it
+
+from dangjian.development.services.backfill import BACKFILL_CHUNK, cases_backfill
+from dangjian.development.services.cases import case_open, case_set_special_basis, case_set_status
+from dangjian.development.services.inforce import (
+    APPROVAL_STEPS,
+    CONVERSION_RESULTS,
+    NeedsAcknowledgement,
+    RuleViolation,
+    case_findings,
+    current_records,
+    rules_in_force,
+    ruleset_for,
+)
+from dangjian.development.services.state import derive_state, milestones
+from dangjian.development.services.steps import step_correct, step_preview, step_record, step_return
+
+__all__ = [
+    "APPROVAL_STEPS",
+    "BACKFILL_CHUNK",
+    "CONVERSION_RESULTS",
+    "NeedsAcknowledgement",
+    "RuleViolation",
+    "ValidationError",
+    "case_findings",
+    "case_open",
+    "case_set_special_basis",
+    "case_set_status",
+    "cases_backfill",
+    "current_records",
+    "derive_state",
+    "milestones",
+    "rules_in_force",
+    "ruleset_for",
+    "step_correct",
+    "step_preview",
+    "step_record",
+    "step_return",
+]

@@ -1,0 +1,34 @@
+"""The development pages, one module per subject: `cases` (board, case page, case actions, due list),
+`steps` (the step form and member search), `rulesets` (规则配置) and `checks` (合规检查)."""
+
+from dangjian.development.views.cases import (
+    board,
+    case_detail,
+    case_open,
+    case_special_basis,
+    case_status,
+    due_list,
+    evidence_download,
+    record_return,
+)
+from dangjian.development.views.checks import compliance, compliance_export
+from dangjian.development.views.rulesets import ruleset_create, ruleset_detail, ruleset_list
+from dangjian.development.views.steps import member_search, step_form
+
+__all__ = [
+    "board",
+    "case_detail",
+    "case_open",
+    "case_special_basis",
+    "case_status",
+    "compliance",
+    "compliance_export",
+    "due_list",
+    "evidence_download",
+    "member_search",
+    "record_return",
+    "ruleset_create",
+    "ruleset_detail",
+    "ruleset_list",
+    "step_form",
+]

@@ -1,0 +1,113 @@
+"""The compliance check (合规检查) page and its workbook export."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.development import selectors
+from dangjian.development.catalog import STEP_BY_NUMBER, STEPS
+from dangjian.development.rules import RULE_BY_ID, RULES, SEVERITY_LABELS
+from dangjian.orgs.models import GROUP_KINDS
+from dangjian.orgs.selectors import ancestors_in_scope, children_of
+
+COMPLIANCE_PAGE_SIZE = 100
+COMPLIANCE_ORG_ROWS = 20
+
+
+def _compliance_filters(request) -> dict:
+    """The page's filters from the query string; an org outside the user's scope is a 404."""
+    user = request.user
+    roots = list(scope.scope_roots(user).order_by("path"))
+    if not roots:
+        raise Http404("您没有可以查看的党组织。")
+    code = request.GET.get("org", "").strip()
+    org = None
+    if code:
+        org = scope.orgs_for(user).filter(code=code).first()
+        if org is None:
+            raise Http404("党组织不存在或不在您的管理范围内。")
+    rule = request.GET.get("rule", "")
+    severity = request.GET.get("severity", "")
+    step = request.GET.get("step", "")
+    return {
+        "roots": roots, "org": org, "query": request.GET.get("q", "").strip()[:40],
+        "rule": rule if rule in RULE_BY_ID else "",
+        "severity": severity if severity in SEVERITY_LABELS else "",
+        "step": int(step) if step.isdigit() and int(step) in STEP_BY_NUMBER else None,
+    }  # fmt: skip
+
+
+def _compliance_org_choices(user, org, roots) -> list[tuple[str, str, str]]:
+    """(code, name, indentation) for the org chooser: the scope's roots, the chosen org's ancestors in
+    scope and the chosen org (or the only root), then its sub-orgs (party groups left out)."""
+    base = org or (roots[0] if len(roots) == 1 else None)
+    chain = [*ancestors_in_scope(user, base), base] if base is not None else []
+    choices, seen = [], set()
+    for o in [*roots, *chain]:
+        if o.pk not in seen:
+            seen.add(o.pk)
+            choices.append((o.code, o.name, "\u00a0\u00a0" * max(0, o.depth - roots[0].depth)))
+    if base is not None:
+        for child in children_of(user, base).exclude(kind__in=GROUP_KINDS):
+            choices.append((child.code, child.name, "\u00a0\u00a0" * max(0, child.depth - roots[0].depth)))
+    return choices
+
+
+def _may_unmask(user, filters: dict) -> bool:
+    orgs = [filters["org"]] if filters["org"] is not None else filters["roots"]
+    return all(scope.can(user, Action.VIEW_PERSONAL_DATA, o) for o in orgs)
+
+
+@login_required
+def compliance(request):
+    filters = _compliance_filters(request)
+    org, roots = filters["org"], filters["roots"]
+    result = selectors.compliance_for(
+        request.user, org=org, query=filters["query"], rule=filters["rule"], severity=filters["severity"],
+        step=filters["step"],
+    )  # fmt: skip
+    page = Paginator(result.findings, COMPLIANCE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "development/compliance.html",
+        {
+            "nav": "compliance", **filters, "result": result, "page": page,
+            "org_choices": _compliance_org_choices(request.user, org, roots),
+            "rules": [(r.id, r.title) for r in RULES], "severities": list(SEVERITY_LABELS.items()),
+            "steps": [(s.number, s.name) for s in STEPS],
+            "by_org": result.by_org[:COMPLIANCE_ORG_ROWS], "org_rows_hidden": max(0, len(result.by_org) - COMPLIANCE_ORG_ROWS),
+            "ancestors": ancestors_in_scope(request.user, org) if org is not None else [],
+            "can_unmask": _may_unmask(request.user, filters),
+        },
+    )  # fmt: skip
+
+
+@login_required
+def compliance_export(request):
+    """The page's filtered findings as the compliance workbook; ID numbers masked unless `unmask=1`
+    and the user may see them (查看完整身份证号) over the whole chosen scope."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from dangjian.development import compliance as checks
+
+    filters = _compliance_filters(request)
+    org = filters["org"]
+    unmask = request.GET.get("unmask") == "1"
+    if unmask and not _may_unmask(request.user, filters):
+        raise Http404("无权导出完整公民身份号码。")
+    result = selectors.compliance_for(
+        request.user, org=org, query=filters["query"], rule=filters["rule"], severity=filters["severity"],
+        step=filters["step"],
+    )  # fmt: skip
+    report = checks.Report(
+        ruleset=result.report.ruleset, checked=result.report.checked, findings=result.findings
+    )
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    scope_name = org.name if org is not None else "、".join(r.name for r in filters["roots"])
+    checks.write_xlsx(report, response, unmask=unmask, title=f"合规检查报告（{scope_name}）")
+    response["Content-Disposition"] = content_disposition_header(True, checks.default_xlsx_name())
+    return response
