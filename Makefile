@@ -3,6 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= county
+PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test install lint bench serve demo clean fuzz
@@ -21,7 +22,7 @@ run: install
 	$(BIN)/dangjian compilecatalogs
 	$(BIN)/dangjian migrate --noinput -v0
 	$(BIN)/dangjian demo --scale $(SCALE) --if-empty
-	$(BIN)/dangjian serve
+	DEBUG=false DANGJIAN_LOCAL=1 $(BIN)/dangjian serve 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff format --check .

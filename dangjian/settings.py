@@ -32,7 +32,9 @@ DEBUG = env_bool("DEBUG", True)
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
-    if not DEBUG:
+    # `make run` serves the local demo with DEBUG off and a key kept in var/ (DANGJIAN_LOCAL=1);
+    # a deployment must bring its own.
+    if not DEBUG and not env_bool("DANGJIAN_LOCAL", False):
         raise ImproperlyConfigured("DEBUG 关闭时必须通过环境变量 SECRET_KEY 提供密钥。")
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
@@ -168,8 +170,10 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Secure cookies wherever the site is served over HTTPS (DANGJIAN_HTTPS below turns them on);
+# `make run` serves plain http on 127.0.0.1, where a secure cookie would never come back.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 X_FRAME_OPTIONS = "DENY"
 
 # Logins and sessions (docs/deployment.md lists these variables).
