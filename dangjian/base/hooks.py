@@ -60,3 +60,26 @@ def subtree_moved(org: Any, old_path: str, new_path: str) -> None:
 def unit_type_changed(org: Any, old_unit_type: str) -> None:
     for keeper in _keepers:
         keeper.unit_type_changed(org, old_unit_type)
+
+
+# ---- who owns a person's standing ----------------------------------------------------------------
+# A person whose development is recorded step by step has the standing and milestone dates those
+# records give; nobody types them. The development app registers a *standing source*: given a
+# person, it answers the values its records derive (or None when it has no records for them).
+
+STANDING_FIELDS = ("standing", "applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on")
+_standing_sources: list[Any] = []
+
+
+def register_standing_source(source: Any) -> None:
+    if source not in _standing_sources:
+        _standing_sources.append(source)
+
+
+def derived_standing(person: Any) -> dict[str, Any] | None:
+    """The standing and milestone dates the records give `person`, or None if no source has any."""
+    for source in _standing_sources:
+        derived = source(person)
+        if derived is not None:
+            return derived
+    return None

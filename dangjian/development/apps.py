@@ -11,6 +11,10 @@ class DevelopmentConfig(AppConfig):
         from dangjian.development.panels import ORG_LINKS, PERSON_CASE
 
         panels.register("person", PERSON_CASE)
+        from dangjian.base import hooks
+        from dangjian.development.standing import derived_standing
+
+        hooks.register_standing_source(derived_standing)
         panels.register("org", ORG_LINKS)
         from dangjian.development import chain
         from dangjian.development.models import Case, Evidence, RuleSet

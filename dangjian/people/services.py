@@ -240,7 +240,9 @@ def person_create(*, actor, org: Org, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, **changes) -> Person:
+def person_update(*, actor, person: Person, from_records: bool = False, **changes) -> Person:
+    """Change a person's file. `from_records`: the development pipeline writing the standing and
+    milestone dates its step records give; nobody else may change those for a person with a case."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
@@ -251,6 +253,15 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         scope.require(actor, Action.CHANGE_PERSON, person.org, _("您无权修改该人员档案。"))
     if not person.is_active:
         raise ValidationError(_("该人员已减少（不在册），档案不能再修改。"))
+    touched = {k for k in hooks.STANDING_FIELDS if k in changes and changes[k] != getattr(person, k)}
+    if touched and not from_records and (derived := hooks.derived_standing(person)) is not None:
+        # The development records own this person's standing: only the values they give are taken.
+        refused = sorted(k for k in touched if changes[k] != derived[k])
+        if refused:
+            message = _(
+                "该同志已建立发展纪实，政治面貌和各阶段日期由发展纪实的步骤记录生成，不能在档案中修改。"
+            )
+            raise ValidationError({key: [message] for key in refused})
     before = snapshot(person, PERSON_FIELDS)
     originals = {key: getattr(person, key) for key in SENSITIVE_FIELDS & set(PERSON_FIELDS)}
     data = {f: getattr(person, f) for f in EDITABLE_FIELDS}

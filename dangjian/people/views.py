@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.services import history_for
-from dangjian.base import panels
+from dangjian.base import hooks, panels
 from dangjian.base.forms import apply_service_errors
 from dangjian.orgs.models import Org
 from dangjian.orgs.selectors import ancestors_in_scope
@@ -94,6 +94,11 @@ def person_edit(request, pk: int):
     initial = {k: getattr(person, k) for k in PERSON_FORM_FIELDS}
     initial["org_code"] = person.org.code
     form = PersonForm(request.POST or None, initial=initial, suggest_url=reverse("org-suggest"))
+    if hooks.derived_standing(person) is not None:
+        # Derived from the development records: shown, never taken from the form.
+        for key in hooks.STANDING_FIELDS:
+            form.fields[key].disabled = True
+            form.fields[key].help_text = _("由发展纪实的步骤记录生成，请在发展纪实中办理。")
     if request.method == "POST" and form.is_valid():
         target = _resolve_org(request.user, form.cleaned_data["org_code"])
         if target is None:

@@ -134,7 +134,9 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
             person = case.person
             changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
             if changes and person.is_active:
-                person_update(actor=None, person=Person.objects.get(pk=person.pk), **changes)
+                person_update(
+                    actor=None, person=Person.objects.get(pk=person.pk), from_records=True, **changes
+                )
         # Last in each chunk, so the chain's head is taken as late as can be.
         chain.append_many(records=flat, batch_size=batch_size)
         due.refresh_cases([c.pk for c in cases])

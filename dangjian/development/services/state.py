@@ -72,7 +72,7 @@ def _refresh(case: Case, actor) -> None:
     # them, with their rights already checked by step_record.
     recorder = actor if actor is not None and scope.can(actor, Action.CHANGE_PERSON, person.org) else None
     if changes:
-        person_update(actor=recorder, person=person, **changes)
+        person_update(actor=recorder, person=person, from_records=True, **changes)
     if case.status == CaseStatus.DISQUALIFIED:
         person.refresh_from_db()
         person_reduce(
