@@ -1,0 +1,159 @@
+"""From the front line into the pipeline: recommendations and their acceptance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.audit.models import ChangeAction
+from dangjian.audit.services import record_change, snapshot
+from dangjian.orgs.models import Org
+from dangjian.people.models import MEMBER_STANDINGS, Person
+
+from ..models import Campaign, FrontlineRecommendation
+from ._common import (
+    BulkError,
+    _actor_user,
+    _bulk_records,
+    _bulk_scope,
+    _check_org,
+    _check_period,
+    _check_visible,
+    _err,
+    _fresh,
+    _lock,
+    _raise,
+    _require,
+    _require_active,
+)
+from .temporary_orgs import frontline_applies
+
+# ---- from the front line into the pipeline -----------------------------------------------------
+
+
+def _link_case(actor, recommendation: FrontlineRecommendation) -> None:
+    """Open (or find) the case at the person's home org, with the campaign as its source."""
+    from dangjian.development.models import Case, CaseStatus
+    from dangjian.development.services import case_open, case_set_special_basis
+
+    campaign = recommendation.campaign
+    special = campaign.frontline_basis if frontline_applies(campaign, recommendation.recommended_on) else ""
+    case = Case.objects.filter(person_id=recommendation.person_id).first()
+    if case is None:
+        case = case_open(
+            actor=actor,
+            person=recommendation.person,
+            special_basis=special,
+            source=f"一线推荐：{campaign.name}",
+        )
+    elif special and not case.frontline and case.status == CaseStatus.OPEN:
+        case = case_set_special_basis(actor=actor, case=case, special_basis=special)
+    recommendation.case = case
+    recommendation.save(update_fields=["case"])
+
+
+@transaction.atomic
+def frontline_recommend(
+    *,
+    actor,
+    campaign: Campaign,
+    person: Person,
+    recommended_by: Org,
+    recommended_on: dt.date,
+    reason: str,
+) -> FrontlineRecommendation:
+    """一线推荐: recommend someone who stood out into the development pipeline.
+
+    When the actor also manages the person's home org the case is opened at once; otherwise the
+    recommendation waits for the home org to take it up (`frontline_accept`). A temporary org may
+    recommend, never admit: the case is always the home branch's (RULES.md §7.4).
+    """
+    campaign = _lock(campaign)
+    _require_active(campaign, "一线推荐")
+    recommended_by = Org.objects.get(pk=recommended_by.pk) if recommended_by is not None else None
+    if recommended_by is not None:
+        _require(actor, recommended_by, "您无权以该党组织的名义推荐。")
+    person = _fresh(person)
+    errors: dict[str, list[str]] = {}
+    _check_org(errors, "recommended_by", campaign, recommended_by)
+    if person.reduction:
+        _err(errors, "person", f"{person.name}已减少（不在册）。")
+    elif person.standing in MEMBER_STANDINGS:
+        _err(errors, "person", f"{person.name}已是{person.get_standing_display()}，不需要推荐入党。")
+    elif FrontlineRecommendation.objects.filter(campaign=campaign, person=person).exists():
+        _err(errors, "person", f"{person.name}在本次动员中已被推荐。")
+    _check_period(errors, "recommended_on", campaign, recommended_on, "推荐日期")
+    reason = (reason or "").strip()
+    if not reason:
+        _err(errors, "reason", "请填写一线表现（推荐理由）。")
+    _raise(errors)
+    _check_visible(actor, campaign, [person])
+    recommendation = FrontlineRecommendation.objects.create(
+        campaign=campaign, person=person, recommended_by=recommended_by, recommended_on=recommended_on,
+        reason=reason, recorded_by=_actor_user(actor),
+    )  # fmt: skip
+    record_change(
+        actor=actor, action=ChangeAction.CREATE, obj=recommendation,
+        after=snapshot(recommendation, ("campaign", "person", "recommended_by", "recommended_on", "reason")),
+    )  # fmt: skip
+    if actor is None or scope.can(actor, Action.CHANGE_PERSON, person.org):
+        _link_case(actor, recommendation)
+    return recommendation
+
+
+@transaction.atomic
+def frontline_accept(*, actor, recommendation: FrontlineRecommendation) -> FrontlineRecommendation:
+    """The home org takes up a recommendation: the case is opened (or found) there."""
+    rec = (
+        FrontlineRecommendation.objects.select_for_update(of=("self",))
+        .select_related("campaign", "person", "person__org")
+        .get(pk=recommendation.pk)
+    )
+    _require(actor, rec.person.org, "接收推荐、建立发展纪实由被推荐人所在党组织办理。")
+    if rec.case_id is not None:
+        raise ValidationError(f"{rec.person.name}的推荐已转入发展程序。")
+    _link_case(actor, rec)
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=rec, message="原单位党组织接收推荐，建立发展纪实"
+    )
+    return rec
+
+
+@transaction.atomic
+def frontline_recommendations_bulk_create(*, actor, campaign: Campaign, rows: list[dict[str, Any]]) -> int:
+    """Recommendations entered after the fact (补录, demo data): each linked to the person's case if
+    there is one, none is opened. Row: person, recommended_by, recommended_on, reason."""
+    from dangjian.development.models import Case
+
+    campaign = Campaign.objects.select_related("org").get(pk=campaign.pk)
+    problems = _bulk_scope(actor, [r["recommended_by"] for r in rows])
+    seen = set(FrontlineRecommendation.objects.filter(campaign=campaign).values_list("person_id", flat=True))
+    for i, row in enumerate(rows, start=1):
+        errors: dict[str, list[str]] = {}
+        _check_org(errors, "recommended_by", campaign, row["recommended_by"])
+        _check_period(errors, "recommended_on", campaign, row["recommended_on"], "推荐日期")
+        if row["person"].pk in seen:
+            _err(errors, "person", f"{row['person'].name}重复推荐。")
+        seen.add(row["person"].pk)
+        problems += [f"第{i}行（{row['person'].name}）：{m}" for ms in errors.values() for m in ms]
+    if problems:
+        raise BulkError(problems)
+    cases = dict(
+        Case.objects.filter(person_id__in=[r["person"].pk for r in rows]).values_list("person_id", "pk")
+    )
+    recs = [
+        FrontlineRecommendation(
+            campaign=campaign, person=r["person"], recommended_by=r["recommended_by"],
+            recommended_on=r["recommended_on"], reason=r.get("reason") or "一线表现突出",
+            case_id=cases.get(r["person"].pk), recorded_by=_actor_user(actor),
+        )
+        for r in rows
+    ]  # fmt: skip
+    FrontlineRecommendation.objects.bulk_create(recs, batch_size=2000)
+    _bulk_records(actor, recs, "mobilization.frontlinerecommendation", "补录一线推荐")
+    return len(recs)
