@@ -39,7 +39,7 @@ def life(world):
     evidence = {"kind": "application", "title": "入党申请书", "number": "SQ-1"}
     development.step_record(actor=world.secretary, case=life.case, step=5, on=D(2022, 5, 25),
                             data={"contacts": [world.people["in_branch"].pk]}, evidence=[evidence],
-                            acknowledge=["R-CONTACTS"])  # fmt: skip
+                            acknowledge=["R-CONTACTS"], note="联系人外出")  # fmt: skip
     meeting = meeting_record(actor=None, org=world.branch_a1_1, kind=MeetingKind.BRANCH_GENERAL,
                              held_on=D(2022, 6, 1), expected_voters=9, present_voters=8)  # fmt: skip
     resolution_record(

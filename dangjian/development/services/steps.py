@@ -147,6 +147,13 @@ def step_record(
     unacknowledged = [f for f in fresh if not f.blocks and f.rule not in acknowledged]
     if unacknowledged and not is_backfill:
         raise NeedsAcknowledgement(unacknowledged)
+    if (
+        acknowledged & {f.rule for f in fresh}
+        and not is_backfill
+        and not (note.strip() or correction_reason.strip())
+    ):
+        # A warning goes on record only with the reason the branch went ahead anyway.
+        raise ValidationError({"note": ["确认提醒后保存，须在“说明”中写明原因。"]})
     record.findings = [f.as_dict() for f in fresh]
     record.acknowledged = sorted(acknowledged & {f.rule for f in fresh})
     if supersedes is not None:

@@ -31,7 +31,9 @@ def cases(world, frozen_today, national_ruleset):
     late = make_person(world.branch_a1_1, name="迟谈话", standing="applicant", applied_on=D(2023, 3, 1))
     case = case_open(actor=world.secretary, person=late)
     step_record(actor=world.secretary, case=case, step=1, on=D(2023, 3, 1))
-    step_record(actor=world.secretary, case=case, step=2, on=D(2023, 5, 1), acknowledge=["R-TALK"])
+    step_record(
+        actor=world.secretary, case=case, step=2, on=D(2023, 5, 1), acknowledge=["R-TALK"], note="外出"
+    )
     other = make_person(world.branch_b_1, name="按时谈", standing="applicant", applied_on=D(2023, 3, 1))
     clean = case_open(actor=world.admin, person=other)
     step_record(actor=world.admin, case=clean, step=1, on=D(2023, 3, 1))

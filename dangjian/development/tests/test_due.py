@@ -38,7 +38,9 @@ def test_talk_due_within_a_month_then_overdue(world, frozen):
     frozen.move_to(dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC))
     due.refresh()
     assert kinds(case) == {(DueKind.TALK, DueStatus.OVERDUE)}
-    step_record(actor=world.secretary, case=case, step=2, on=D(2026, 12, 2), acknowledge=["R-TALK"])
+    step_record(
+        actor=world.secretary, case=case, step=2, on=D(2026, 12, 2), acknowledge=["R-TALK"], note="外出"
+    )
     assert kinds(case) == set()  # recording the step clears it at once
 
 
@@ -49,7 +51,9 @@ def test_activist_half_year_and_one_year(world, frozen):
     found = kinds(case)
     assert (DueKind.CULTIVATION, DueStatus.READY) in found  # 2026-11-25 is within 30 days
     assert (DueKind.ASSESSMENT, DueStatus.OVERDUE) in found  # no assessment since 2025-11-25
-    step_record(actor=world.secretary, case=case, step=6, on=D(2026, 6, 1), acknowledge=["R-ASSESS"])
+    step_record(
+        actor=world.secretary, case=case, step=6, on=D(2026, 6, 1), acknowledge=["R-ASSESS"], note="外出"
+    )
     assert (DueKind.ASSESSMENT, DueStatus.OVERDUE) not in kinds(case)
 
 

@@ -236,3 +236,12 @@ def test_frontline_admission_in_four_days(world, frozen):
     case.refresh_from_db()
     assert person.standing == "probationary" and person.admitted_on == D(2020, 2, 17)
     assert case.frontline and case.blocking == 0
+
+
+def test_an_acknowledged_warning_needs_a_reason(world, case):
+    """Issue 12: "并在说明中写明原因" is enforced, not only asked for."""
+    record(world, case, 1, D(2022, 3, 1))
+    with pytest.raises(ValidationError) as caught:
+        record(world, case, 2, D(2022, 4, 2), acknowledge=["R-TALK"], note="  ")
+    assert caught.value.message_dict == {"note": ["确认提醒后保存，须在“说明”中写明原因。"]}
+    assert not case.records.filter(step=2).exists()

@@ -201,7 +201,14 @@ class CaseMachine(RuleBasedStateMachine):
         actor, org = self.actor_for(step, who), self.org_for(step, where)
         return self.attempt(
             lambda ack: services.step_record(
-                actor=actor, case=case, step=step, on=on, data=data, org=org, acknowledge=ack
+                actor=actor,
+                case=case,
+                step=step,
+                on=on,
+                data=data,
+                org=org,
+                acknowledge=ack,
+                note="原因" if ack else "",
             ),
             acknowledge=acknowledge,
         )
@@ -221,7 +228,7 @@ class CaseMachine(RuleBasedStateMachine):
             approval = step in APPROVAL
             services.step_record(
                 actor=w.organizer if approval else w.secretary, case=case, step=step, on=on, data=data,
-                org=w.town_a1 if approval else None, acknowledge=["R-ASSESS", "R-FILING", "R-TALK"],
+                org=w.town_a1 if approval else None, acknowledge=["R-ASSESS", "R-FILING", "R-TALK"], note="原因",
             )  # fmt: skip
         self.forget()
 
