@@ -73,6 +73,21 @@ def report(figures: dict) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI app directly, so Django's request signals fire and
+    close_old_connections would close the test's connection mid-transaction (on PostgreSQL, where
+    connections persist); Django's own test client detaches it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def _no_lockout(settings):
     # schemathesis' ignored_auth check sends requests without and with a wrong token on purpose:
     # that check stays, django-axes' lockout (which would then answer 429 to everything) does not.
