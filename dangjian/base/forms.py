@@ -26,11 +26,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def without_length_caps(form: forms.Form) -> None:
+    """Drop the `maxlength` Django puts on text inputs: a browser cuts a longer paste silently,
+    where the server's check names the limit ("…不超过 40 个字符"). The length is still enforced."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
+
 class StyledForm(forms.Form):
     """A form whose widgets carry the Bootstrap classes the templates expect."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        without_length_caps(self)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("class", "form-check-input")

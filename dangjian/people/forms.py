@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.base.forms import DateInput
+from dangjian.base.forms import DateInput, without_length_caps
 from dangjian.people.models import ETHNICITIES, Category, Education, Gender, Reduction, Standing
 
 
@@ -45,6 +45,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        without_length_caps(self)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -63,6 +64,7 @@ class ReduceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        without_length_caps(self)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

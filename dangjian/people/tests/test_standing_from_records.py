@@ -86,3 +86,19 @@ def test_a_person_without_a_case_keeps_an_editable_standing(world):
         actor=world.secretary, person=person, standing=Standing.FULL, converted_on=dt.date(2013, 1, 1)
     )
     assert Person.objects.get(pk=person.pk).standing == Standing.FULL
+
+
+def test_a_name_too_long_is_refused_with_the_limit_not_cut(world, client_as):
+    """Issue 12: the browser's maxlength cut a pasted name silently; the server names the limit."""
+    client = client_as(world.secretary)
+    url = reverse("person-create", args=[world.branch_a1_1.pk])
+    page = client.get(url).content.decode()
+    assert 'maxlength="40"' not in page
+    from dangjian.conftest import valid_id_number
+
+    long_name = "欧阳" + "长" * 40
+    response = client.post(url, {"name": long_name, "id_number": valid_id_number(), "ethnicity": "汉族",
+                                 "category": "other", "org_code": world.branch_a1_1.code, "standing": "applicant",
+                                 "applied_on": "2024-01-05"})  # fmt: skip
+    assert response.status_code == 200 and "40" in response.content.decode()
+    assert not Person.objects.filter(name__startswith="欧阳长").exists()
