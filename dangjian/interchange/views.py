@@ -63,7 +63,7 @@ def import_page(request):
     dry_run = request.POST.get("mode") == "check"
     context["dry_run"] = dry_run
     if sum(f.size for f in files) > MAX_UPLOAD:
-        context["error"] = "文件超过50MB，请分批导入或使用命令 dangjian import。"
+        context["error"] = "文件超过50MB，请拆分后分批导入，或请系统管理员在服务器上导入。"
         return render(request, "interchange/import.html", context, status=400)
     uploaded = {f.name: f.read() for f in files}
     try:

@@ -47,7 +47,10 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         without_length_caps(self)
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"  # a form-control checkbox renders as an empty text box
+            else:
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
         self.fields["org_code"].widget.attrs.update(
             {"hx-get": suggest_url, "hx-trigger": "input changed delay:250ms", "hx-target": "#org-options",

@@ -94,6 +94,7 @@ def test_a_name_too_long_is_refused_with_the_limit_not_cut(world, client_as):
     url = reverse("person-create", args=[world.branch_a1_1.pk])
     page = client.get(url).content.decode()
     assert 'maxlength="40"' not in page
+    assert 'type="checkbox" name="on_probation_watch" class="form-check-input"' in page  # a real checkbox
     from dangjian.conftest import valid_id_number
 
     long_name = "欧阳" + "长" * 40
