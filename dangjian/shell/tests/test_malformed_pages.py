@@ -177,3 +177,17 @@ def test_month_and_year_params():
     assert params.year_param("1990", "y") == 1990
     with pytest.raises(params.BadParameter):
         params.year_param("1899", "y")
+
+
+@pytest.mark.parametrize("url", ["/search/?q=%00", "/people/?q=ab%00c", "/development/due/?kind=%00"])
+def test_nul_in_a_query_is_a_400_page(world, client_as, url):
+    response = client_as(world.admin).get(url)
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_nul_in_the_api_is_a_422(world, client_as):
+    client = client_as(world.admin)
+    response = client.get("/api/people", {"q": "王\x00"})
+    assert response.status_code == 422 and "空字符" in response.json()["detail"]
+    response = client.post("/api/people", '{"name": "王\\u0000"}', content_type="application/json")
+    assert response.status_code == 422
