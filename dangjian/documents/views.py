@@ -18,6 +18,7 @@ from dangjian.accounts import scope
 from dangjian.development.selectors import get_case_for_user
 from dangjian.documents import briefing, pdf, selectors, services, word
 from dangjian.documents.models import ExportJob, ExportKind, ExportStatus, TemplateKind
+from dangjian.orgs.fields import OrgPickerForm
 from dangjian.orgs.models import Org, OrgKind
 from dangjian.people.models import Category, Standing
 
@@ -46,17 +47,17 @@ def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _chooser(user):
-    return (
-        scope.orgs_for(user)
-        .filter(dissolved_on__isnull=True, kind__in=CHOOSER_KINDS)
-        .order_by("path")
-        .only("id", "code", "name", "depth")[:500]
-    )
+def _chooser(request, org: Org) -> OrgPickerForm:
+    """The org picker (any committee or branch in the user's scope, typed by name, code or pinyin)."""
+    data = request.GET if request.method == "GET" else request.POST
+    return OrgPickerForm(request.user, data, name="org_code", initial=org, kinds=CHOOSER_KINDS)
 
 
 def _org(request, key: str = "org") -> Org:
-    """The chosen org (in scope, or 404); the top of the user's scope when none is chosen."""
+    """The chosen org (in scope, or 404); the top of the user's scope when none is chosen. An org
+    typed in the picker (`org_code`) comes first; a bad one is shown as the picker's error."""
+    if key == "org" and (picked := _chooser(request, None).org) is not None:
+        return picked
     pk = request.GET.get(key) or request.POST.get(key)
     if pk:
         try:
@@ -95,7 +96,7 @@ def index(request):
     context = {
         "nav": "documents",
         "org": org,
-        "orgs": _chooser(request.user),
+        "org_picker": _chooser(request, org),
         "may_unmask": selectors.may_see_personal_data(request.user, org),
         "roster_rows": selectors.roster_count(org),
         "background_rows": services.BACKGROUND_ROWS,
@@ -277,7 +278,7 @@ def briefing_page(request):
     context = {
         "nav": "documents",
         "org": org,
-        "orgs": _chooser(request.user),
+        "org_picker": _chooser(request, org),
         "period": period,
         "figures": figures,
         "rows": figures.rows(),

@@ -53,7 +53,7 @@ def test_compliance_page_filters_and_export(page: Page, e2e_world, login, shot):
     page.locator("#compliance-by-org").get_by_role("link", name=w.branch_a1_2.name).click()
     expect(table).to_have_count(1)
     expect(table.first).to_contain_text("培养短")
-    expect(page.locator("#f-org")).to_have_value(w.branch_a1_2.code)
+    expect(page.locator("#f-org")).to_have_value(f"{w.branch_a1_2.name}（{w.branch_a1_2.code}）")
     shot("c02-compliance-filtered")
     with page.expect_download() as download:
         page.locator("#compliance-export").click()
@@ -64,7 +64,10 @@ def test_compliance_page_filters_and_export(page: Page, e2e_world, login, shot):
     page.goto("/development/compliance/")
     expect(table).to_have_count(1)
     expect(table.first).to_contain_text("迟谈话")
-    expect(page.locator("#f-org option")).to_have_count(2)  # 全部 and the secretary's branch
+    # The org picker lists only what is in scope: typing pinyin finds the secretary's branch alone.
+    page.locator("#f-org").press_sequentially("dangzhibu")
+    expect(page.locator("#f-org-listbox [role=option]")).to_have_count(1)
+    expect(page.locator("#f-org-listbox [role=option]")).to_contain_text(w.branch_a1_1.name)
     shot("c03-compliance-secretary")
-    response = page.goto(f"/development/compliance/?org={w.branch_b_1.code}")
-    assert response is not None and response.status == 404
+    page.goto(f"/development/compliance/?org={w.branch_b_1.code}")
+    expect(page.locator("#f-org-error")).to_contain_text("不在您的管理范围内")

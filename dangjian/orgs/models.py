@@ -64,6 +64,12 @@ class Org(MP_Node):
     dissolved_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Derived from the name (kept by save() and the bulk creation): the org pickers match a typed
+    # pinyin prefix, run together ("dongcheng") or as initials ("dcz"), on these indexed columns.
+    name_pinyin = models.CharField(_("名称全拼"), max_length=480, db_index=True, editable=False, default="")
+    name_initials = models.CharField(
+        _("名称拼音首字母"), max_length=120, db_index=True, editable=False, default=""
+    )
 
     node_order_by: list[str] = []
 
@@ -74,6 +80,16 @@ class Org(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_pinyin()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+    def fill_pinyin(self) -> None:
+        self.name_pinyin, self.name_initials = org_name_pinyin(self.name)
 
     @property
     def is_active(self) -> bool:
@@ -93,6 +109,16 @@ class Org(MP_Node):
 
     def parent_path(self) -> str:
         return self.path[: -self.steplen]
+
+
+def org_name_pinyin(name: str) -> tuple[str, str]:
+    """("dongchengzhendiyidangzhibu", "dczdydzb") for 东城镇第一党支部; letters and digits kept."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = [
+        s.lower() for s in lazy_pinyin((name or "").strip(), style=Style.NORMAL, errors=list) if s.strip()
+    ]
+    return "".join(syllables)[:480], "".join(s[0] for s in syllables)[:120]
 
 
 def path_successor(path: str) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import re
+from collections.abc import Iterable
+
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, When
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
@@ -44,9 +48,33 @@ def suborg_counts(user, org: Org | None = None) -> dict[str, int]:
     }
 
 
-def suggest_orgs(user, query: str, action: str = Action.VIEW, limit: int = 20) -> QuerySet[Org]:
+PINYIN_QUERY = re.compile(r"^[A-Za-z][A-Za-z ]*$")
+
+
+def match_orgs_q(query: str) -> Q:
+    """Orgs whose name contains `query`, whose code starts with it, or whose name's pinyin (run
+    together, or its initials) starts with it: "东城", "BR-A1", "dongcheng", "dcz"."""
+    query = query.strip()
+    match = Q(name__contains=query) | Q(code__istartswith=query)
+    if PINYIN_QUERY.match(query):
+        compact = query.replace(" ", "").lower()
+        match |= Q(name_pinyin__startswith=compact) | Q(name_initials__startswith=compact)
+        if len(compact) >= 4:  # "diyi" finds 东城镇第一党支部 too; shorter runs match too much
+            match |= Q(name_pinyin__contains=compact)
+    return match
+
+
+def suggest_orgs(
+    user, query: str, action: str = Action.VIEW, limit: int = 20, *, kinds: Iterable[str] | None = None
+) -> QuerySet[Org]:
+    """Active orgs in the user's scope (for `action`) matching `query` (see match_orgs_q): an exact
+    code first, then the shallower orgs, in tree order."""
     query = (query or "").strip()
     qs = scope.orgs_for(user, action).filter(dissolved_on__isnull=True)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
     if query:
-        qs = qs.filter(Q(name__contains=query) | Q(code__startswith=query))
-    return qs.order_by("path")[:limit]
+        qs = qs.filter(match_orgs_q(query))
+        exact = SqlCase(When(code__iexact=query, then=0), default=1, output_field=IntegerField())
+        return qs.order_by(exact, "depth", "path")[:limit]
+    return qs.order_by("depth", "path")[:limit]

@@ -369,6 +369,7 @@ def org_tree_bulk_create(*, actor, parent: Org | None, nodes: list[dict], batch_
                 numchild=len(node.get("children") or []),
                 **fields,
             )
+            org.fill_pinyin()  # bulk_create does not call save()
             created.append(org)
             walk(node.get("children") or [], org, 1)
         return len(children)

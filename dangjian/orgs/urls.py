@@ -5,6 +5,7 @@ from dangjian.orgs import views
 urlpatterns = [
     path("", views.org_tree, name="org-tree"),
     path("suggest/", views.org_suggest, name="org-suggest"),
+    path("lookup/", views.org_lookup, name="org-lookup"),
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/children/", views.org_children, name="org-children"),
     path("<int:pk>/new/", views.org_create_child, name="org-create-child"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,9 @@ from dangjian.audit.services import history_for
 from dangjian.base import panels
 from dangjian.base.forms import apply_service_errors
 from dangjian.orgs import services
+from dangjian.orgs.fields import org_label
 from dangjian.orgs.forms import OrgDissolveForm, OrgForm, OrgMoveForm
+from dangjian.orgs.models import OrgKind
 from dangjian.orgs.selectors import ancestors_in_scope, children_of, suborg_counts, suggest_orgs
 from dangjian.people.models import Category, Standing
 from dangjian.people.selectors import LIST_FIELDS, active_count, category_counts, people_list, standing_counts
@@ -89,6 +92,27 @@ def org_suggest(request):
     action = Action.CHANGE_ORG if request.GET.get("for") == "move" else Action.VIEW
     query = request.GET.get("org_code") or request.GET.get("new_parent_code") or request.GET.get("q", "")
     return render(request, "orgs/_suggest.html", {"orgs": suggest_orgs(request.user, query, action)})
+
+
+LOOKUP_LIMIT = 20
+
+
+@login_required
+@require_GET
+def org_lookup(request):
+    """The org picker's list (JSON): active orgs in the user's scope whose name contains `q`, whose
+    code starts with it, or whose name's pinyin starts with it; at most LOOKUP_LIMIT."""
+    action = request.GET.get("for", Action.VIEW)
+    if action not in Action.values:
+        action = Action.VIEW
+    kinds = [k for k in request.GET.get("kind", "").split(",") if k in OrgKind.values]
+    query = request.GET.get("q", "")[:60]
+    orgs = suggest_orgs(request.user, query, action, LOOKUP_LIMIT + 1, kinds=kinds or None)
+    rows = [
+        {"code": o.code, "name": o.name, "kind": o.get_kind_display(), "label": org_label(o)}
+        for o in orgs[:LOOKUP_LIMIT]
+    ]
+    return JsonResponse({"results": rows, "more": len(orgs) > LOOKUP_LIMIT})
 
 
 def _form_page(request, **context):

@@ -5,22 +5,31 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dangjian.orgs.fields import OrgPickerForm
 from dangjian.stats import charts, selectors
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    org = selectors.stats_org(request.user, request.GET.get("org"), request.GET.get("code", ""))
+    # The org picker (`code`: a name, code or pinyin typed, "名称（代码）" chosen); a bad value is the
+    # picker's error and the page stays on the org it showed (`org`).
+    picker = OrgPickerForm(request.user, request.GET, name="code", label=_("党组织"), small=True)
+    picked = picker.org
+    org = selectors.stats_org(request.user, picked.pk if picked else request.GET.get("org"))
+    if not picker.is_bound or picked is not None:
+        picker = OrgPickerForm(request.user, name="code", initial=org, label=_("党组织"), small=True)
     period = selectors.parse_period(request.GET.get("from"), request.GET.get("to"))
     stats = selectors.subtree_stats(request.user, org, period)
     return render(
         request,
         "stats/dashboard.html",
-        {"nav": "stats", "org": org, "stats": stats, "period": period, "charts": charts.options(stats)},
-    )
+        {"nav": "stats", "org": org, "stats": stats, "period": period, "charts": charts.options(stats),
+         "org_picker": picker},
+    )  # fmt: skip
 
 
 @login_required

@@ -59,9 +59,12 @@ def test_admin_sees_every_finding_with_summaries(world, client_as, findings):
 def test_secretary_sees_only_their_branch(world, client_as, findings):
     client = client_as(world.secretary)
     assert rows(client.get(URL)) == [("迟谈话", "R-TALK")]
-    assert [code for code, _, _ in client.get(URL).context["org_choices"]] == ["BR-A1-1"]
     for code in ("BR-B-1", "CTY-A", "BR-A1-2", "NOPE"):
-        assert client.get(URL, {"org": code}).status_code == 404
+        # The org picker refuses it with a Chinese error; the page shows the secretary's own scope.
+        page = client.get(URL, {"org": code})
+        assert page.status_code == 200 and page.context["org"] is None
+        assert f"找不到“{code}”，或该党组织不在您的管理范围内" in page.content.decode()
+        assert rows(page) == [("迟谈话", "R-TALK")]
         assert client.get(EXPORT, {"org": code}).status_code == 404
 
 
@@ -69,9 +72,10 @@ def test_organizer_sees_their_town(world, client_as, findings):
     client = client_as(world.organizer)
     assert sorted(rows(client.get(URL))) == [("培养短", "R-CULT"), ("迟谈话", "R-TALK")]
     assert rows(client.get(URL, {"org": "BR-A1-2"})) == [("培养短", "R-CULT")]
-    assert client.get(URL, {"org": "CTY-B"}).status_code == 404
-    choices = [code for code, _, _ in client.get(URL).context["org_choices"]]
-    assert choices == ["TOWN-A1", "BR-A1-1", "BR-A1-2"]  # the root, then its sub-orgs (no party groups)
+    assert "不在您的管理范围内" in client.get(URL, {"org": "CTY-B"}).content.decode()
+    # The picker takes the label it fills in ("名称（代码）") and a name as well as a code.
+    assert rows(client.get(URL, {"org": "东城镇第二党支部（BR-A1-2）"})) == [("培养短", "R-CULT")]
+    assert rows(client.get(URL, {"org": "东城镇第二党支部"})) == [("培养短", "R-CULT")]
 
 
 def test_viewer_may_view_with_masked_id_numbers(world, client_as, findings):

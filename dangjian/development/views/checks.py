@@ -4,14 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.development import selectors
 from dangjian.development.catalog import STEP_BY_NUMBER, STEPS
 from dangjian.development.rules import RULE_BY_ID, RULES, SEVERITY_LABELS
-from dangjian.orgs.models import GROUP_KINDS
-from dangjian.orgs.selectors import ancestors_in_scope, children_of
+from dangjian.orgs.fields import OrgPickerForm
+from dangjian.orgs.selectors import ancestors_in_scope
 
 COMPLIANCE_PAGE_SIZE = 100
 COMPLIANCE_ORG_ROWS = 20
@@ -23,37 +24,23 @@ def _compliance_filters(request) -> dict:
     roots = list(scope.scope_roots(user).order_by("path"))
     if not roots:
         raise Http404("您没有可以查看的党组织。")
-    code = request.GET.get("org", "").strip()
-    org = None
-    if code:
-        org = scope.orgs_for(user).filter(code=code).first()
-        if org is None:
-            raise Http404("党组织不存在或不在您的管理范围内。")
+    # The org picker: a code from a link, or a name / code / pinyin typed ("名称（代码）" chosen). A value
+    # that names no org in the user's scope is the picker's error, and the page checks the whole scope.
+    label = _("党组织（含下级）")
+    picker = OrgPickerForm(user, request.GET, name="org", label=label, autosubmit=True, small=True)
+    org = picker.org
+    if not picker.errors:
+        picker = OrgPickerForm(user, name="org", initial=org, label=label, autosubmit=True, small=True)
+    picker.fields["org"].widget.attrs.update(id="f-org", placeholder=_("全部（管理范围）"))
     rule = request.GET.get("rule", "")
     severity = request.GET.get("severity", "")
     step = request.GET.get("step", "")
     return {
-        "roots": roots, "org": org, "query": request.GET.get("q", "").strip()[:40],
+        "roots": roots, "org": org, "org_picker": picker, "query": request.GET.get("q", "").strip()[:40],
         "rule": rule if rule in RULE_BY_ID else "",
         "severity": severity if severity in SEVERITY_LABELS else "",
         "step": int(step) if step.isdigit() and int(step) in STEP_BY_NUMBER else None,
     }  # fmt: skip
-
-
-def _compliance_org_choices(user, org, roots) -> list[tuple[str, str, str]]:
-    """(code, name, indentation) for the org chooser: the scope's roots, the chosen org's ancestors in
-    scope and the chosen org (or the only root), then its sub-orgs (party groups left out)."""
-    base = org or (roots[0] if len(roots) == 1 else None)
-    chain = [*ancestors_in_scope(user, base), base] if base is not None else []
-    choices, seen = [], set()
-    for o in [*roots, *chain]:
-        if o.pk not in seen:
-            seen.add(o.pk)
-            choices.append((o.code, o.name, "\u00a0\u00a0" * max(0, o.depth - roots[0].depth)))
-    if base is not None:
-        for child in children_of(user, base).exclude(kind__in=GROUP_KINDS):
-            choices.append((child.code, child.name, "\u00a0\u00a0" * max(0, child.depth - roots[0].depth)))
-    return choices
 
 
 def _may_unmask(user, filters: dict) -> bool:
@@ -64,7 +51,7 @@ def _may_unmask(user, filters: dict) -> bool:
 @login_required
 def compliance(request):
     filters = _compliance_filters(request)
-    org, roots = filters["org"], filters["roots"]
+    org = filters["org"]
     result = selectors.compliance_for(
         request.user, org=org, query=filters["query"], rule=filters["rule"], severity=filters["severity"],
         step=filters["step"],
@@ -75,7 +62,6 @@ def compliance(request):
         "development/compliance.html",
         {
             "nav": "compliance", **filters, "result": result, "page": page,
-            "org_choices": _compliance_org_choices(request.user, org, roots),
             "rules": [(r.id, r.title) for r in RULES], "severities": list(SEVERITY_LABELS.items()),
             "steps": [(s.number, s.name) for s in STEPS],
             "by_org": result.by_org[:COMPLIANCE_ORG_ROWS], "org_rows_hidden": max(0, len(result.by_org) - COMPLIANCE_ORG_ROWS),
@@ -95,6 +81,8 @@ def compliance_export(request):
     from dangjian.development import compliance as checks
 
     filters = _compliance_filters(request)
+    if filters["org_picker"].errors:
+        raise Http404("党组织不存在或不在您的管理范围内。")
     org = filters["org"]
     unmask = request.GET.get("unmask") == "1"
     if unmask and not _may_unmask(request.user, filters):

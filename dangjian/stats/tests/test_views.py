@@ -99,7 +99,10 @@ def test_scope(world, flow, client_as):
     )
     client = client_as(world.secretary)
     assert client.get(reverse("stats-dashboard"), {"org": world.county_b.pk}).status_code == 404
-    assert client.get(reverse("stats-dashboard"), {"code": "CTY-B"}).status_code == 404
+    # A code typed in the org picker outside the scope is the picker's error (the page stays put).
+    page = client.get(reverse("stats-dashboard"), {"code": "CTY-B", "org": world.branch_a1_1.pk})
+    assert page.status_code == 200 and page.context["org"] == world.branch_a1_1
+    assert "找不到“CTY-B”，或该党组织不在您的管理范围内" in page.content.decode()
     assert (
         client.get(reverse("stats-people"), {"org": world.city.pk, "standing": "member"}).status_code == 404
     )
