@@ -94,7 +94,7 @@ class OrgPickerInput(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {**(attrs or {})}
-        list_id = f"{attrs.get('id') or 'id_' + name}-listbox"
+        list_id = f"{attrs.get('id') or self.attrs.get('id') or 'id_' + name}-listbox"
         attrs.update(
             {"autocomplete": "off", "role": "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
              "aria-controls": list_id, "data-org-picker": self.url or reverse("org-lookup"),

@@ -103,3 +103,10 @@ def test_widget_renders_a_combobox_with_the_lookup_url(world):
     html = str(form.field)
     assert 'data-org-picker="/orgs/lookup/?kind=branch"' in html and 'role="combobox"' in html
     assert 'value="东城镇第一党支部（BR-A1-1）"' in html and 'role="listbox"' in html
+
+
+def test_the_combobox_controls_its_own_listbox_when_the_page_names_the_input(world):
+    form = OrgPickerForm(world.admin)
+    form.fields["org"].widget.attrs["id"] = "f-org"  # as the report pages do
+    html = str(form.field)
+    assert 'id="f-org"' in html and 'aria-controls="f-org-listbox"' in html and 'id="f-org-listbox"' in html
