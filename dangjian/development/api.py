@@ -242,22 +242,25 @@ def record_step(request, case_id: int, payload: StepIn):
 @router.post(
     "/cases/{case_id}/preview",
     response={200: list[RuleCheckOut], 404: Error, 422: Error},
-    summary="保存前检查：本步骤涉及的规则",
+    summary="保存前检查：本步骤涉及的规则（保存时会被拒绝的录入问题返回 422，与保存时相同）",
 )
 def preview_step(request, case_id: int, payload: StepIn):
     case = selectors.get_case_for_user(request.user, case_id)
     _check_members(request.user, case, payload.step, payload.data)
-    checks = services.step_preview(
+    checked = services.step_preview(
         case=case,
         step=payload.step,
         on=payload.on,
         data=payload.data,
         org=_org(request.user, payload.org_code),
+        actor=request.user,
     )
+    if checked.problems:  # what saving would refuse the step with, in the same words
+        raise ValidationError(checked.problems)
     return [
         {"rule": eff.rule.id, "title": eff.rule.title, "article": eff.article, "passed": not found,
          "findings": [f.as_dict() for f in found]}
-        for eff, found in checks
+        for eff, found in checked.rules
     ]  # fmt: skip
 
 

@@ -39,6 +39,7 @@ class Step:
     meeting: str = ""  # meeting kind whose resolution the step comes from
     motion: str = ""
     evidence: tuple[str, ...] = field(default=())
+    acting: str = "branch"  # whose org records the step: "branch", or "committee" (the superior committee)
 
     @property
     def code(self) -> str:
@@ -69,15 +70,17 @@ STEPS: tuple[Step, ...] = (
     Step(12, 4, 1, "支部委员会审查", "支部委员会", "细则第十九条", ("committee_review_on",),
          meeting="branch_committee", motion="committee_review", evidence=("minutes",)),
     Step(13, 4, 2, "上级党委预审", "基层党委", "细则第十九条", ("prereview_on", "notice_start", "notice_end"),
-         evidence=("prereview",)),
+         evidence=("prereview",), acting="committee"),
     Step(14, 4, 3, "填写入党志愿书", "发展对象", "细则第十四、十五条", ("form_on", "form_number"), evidence=("admission_form",)),
     Step(15, 4, 4, "支部大会讨论", "支部党员大会", "细则第二十、二十一条",
          ("admission_meeting_on", "admission_expected", "admission_present", "admission_yes", "admission_no",
           "admission_abstain"), meeting="branch_general", motion="admit", evidence=("minutes",)),
-    Step(16, 4, 5, "上级党委派人谈话", "基层党委", "细则第二十四条", ("committee_talk_on",), evidence=("talk_record",)),
+    Step(16, 4, 5, "上级党委派人谈话", "基层党委", "细则第二十四条", ("committee_talk_on",), evidence=("talk_record",),
+         acting="committee"),
     Step(17, 4, 6, "上级党委审批", "基层党委", "细则第二十五条", ("approved_on", "approving_org"),
-         meeting="party_committee", motion="approve_admission"),
-    Step(18, 4, 7, "再上一级党委组织部门备案", "基层党委", "细则第二十五条", ("approval_filed_on",), evidence=("filing",)),
+         meeting="party_committee", motion="approve_admission", acting="committee"),
+    Step(18, 4, 7, "再上一级党委组织部门备案", "基层党委", "细则第二十五条", ("approval_filed_on",), evidence=("filing",),
+         acting="committee"),
     Step(19, 4, 8, "编入党支部和党小组", "党支部", "细则第二十七条", ("assigned_on",)),
     Step(20, 4, 9, "入党宣誓", "基层党委或党支部", "党章第六条", ("oath_on",)),
     Step(21, 5, 1, "继续教育考察", "党支部", "细则第三十二条", ("probation_assessments",), repeatable=True,
@@ -88,11 +91,14 @@ STEPS: tuple[Step, ...] = (
           "conversion_abstain", "conversion_result", "extension_months"),
          meeting="branch_general", motion="convert", evidence=("minutes",)),
     Step(24, 5, 4, "上级党委审批（转正）", "基层党委", "党章第七条", ("conversion_approved_on",),
-         meeting="party_committee", motion="approve_conversion"),
+         meeting="party_committee", motion="approve_conversion", acting="committee"),
     Step(25, 5, 5, "材料归档", "党支部", "细则第三十七条", ("archived_on",)),
 )  # fmt: skip
 
 STEP_BY_NUMBER = {s.number: s for s in STEPS}
+# Recorded by the superior committee (the nearest committee above the branch with the authority to
+# approve admissions), with that committee as the acting org (RULES.md §2 steps 13, 16–18, 24; §2a).
+SUPERIOR_STEPS = tuple(s.number for s in STEPS if s.acting == "committee")
 STEP_CHOICES = [(s.number, s.label) for s in STEPS]
 
 EVIDENCE_KINDS = {

@@ -48,10 +48,12 @@ class StepForm(StyledForm):
                 label="会议决议（选择后日期、票数按会议记录）", coerce=int, required=False, empty_value=None,
                 choices=[("", "—— 不关联会议记录，手工填写 ——"), *resolutions],
             )  # fmt: skip
-        if step not in (17, 24):
+        if STEP_BY_NUMBER[step].acting != "committee":
             del self.fields["org_code"]
-        else:
+        else:  # the superior committee records the step as itself (development.acting)
             self.fields["org_code"].required = True
+            if step not in (17, 24):
+                self.fields["org_code"].label = "办理党委代码"
         if step not in (4, 8, 18):
             del self.fields["filing_ref"]
         member_choices = [(p.pk, f"{p.name}（{p.org.name}）") for p in members]

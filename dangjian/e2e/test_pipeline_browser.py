@@ -137,29 +137,39 @@ def test_admission_pipeline_through_the_pages(page: Page, e2e_world, login, shot
     _record(page, case, 10, "2024-06-01", result="合格")
     _record(page, case, 11, "2024-06-05", start="2024-06-03", hours="24")
     _record(page, case, 12, "2024-06-10")
+    # 13 预审 is the town committee's: the secretary is offered no link, and is told whose it is.
+    expect(_timeline(page, 13).get_by_role("link", name="记录", exact=True)).to_have_count(0)
+    expect(_timeline(page, 13)).to_contain_text("由上级党委记录")
+    _logout(page)
+    login("organizer")
+    page.goto(f"/development/case/{case.pk}/")
     _record(page, case, 13, "2024-06-20", notice_start="2024-06-21", notice_end="2024-06-28")
+    expect(_timeline(page, 13)).to_contain_text("东城镇党委")
+    _logout(page)
+    login("secretary")
+    page.goto(f"/development/case/{case.pk}/")
     _record(page, case, 14, "2024-06-25", form_number="5116022024001")
     _record(
         page, case, 15, "2024-07-01", expected=20, present=15, yes=14, no=1, abstain=0,
         snap=lambda: shot("p02c-votes-form"),
     )  # fmt: skip
     expect(_timeline(page, 15)).to_contain_text("应到20 实到15 赞成14")
-    _record(page, case, 16, "2024-07-10")
 
-    # 5. The approval is the town committee's: the secretary is offered no link to its form, and
-    # typing its address gets a 403.
-    expect(_timeline(page, 17).get_by_role("link", name="记录", exact=True)).to_have_count(0)
+    # 5. The talk, the approval and its filing are the town committee's: the secretary is offered
+    # no link to their forms, and typing the address gets a 403 that says whose step it is.
+    for step in (16, 17, 18):
+        expect(_timeline(page, step).get_by_role("link", name="记录", exact=True)).to_have_count(0)
     expect(page.get_by_role("link", name=STEP_BY_NUMBER[17].label)).to_have_count(0)
-    expect(_timeline(page, 18).get_by_role("link", name="记录", exact=True)).to_have_count(1)
     response = page.goto(f"/development/case/{case.pk}/step/17/")
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", name="没有操作权限")).to_be_visible()
-    expect(page.locator("main, body").first).to_contain_text("审批须由上级党委的组织员办理")
+    expect(page.locator("main, body").first).to_contain_text("由上级党委（东城镇党委）的组织员记录")
     shot("p04a-approval-403")
     _logout(page)
 
     login("organizer")
     page.goto(f"/development/case/{case.pk}/")
+    _record(page, case, 16, "2024-07-10")
     _open_step(page, 17)
     expect(page.locator("#id_org_code")).to_have_value("TOWN-A1")  # the nearest approving committee
     _fill(page, "2024-08-01", {"note": "东城镇党委会议审批"})
@@ -171,19 +181,19 @@ def test_admission_pipeline_through_the_pages(page: Page, e2e_world, login, shot
     expect(_timeline(page, 17)).to_contain_text("东城镇党委")
     expect(page.locator("h1 + .badge")).to_have_text("预备党员")
     shot("p04-approval")
+    _record(page, case, 18, "2024-08-10", filing_ref="甲组备〔2024〕31号")
 
     # The organizer's board of the town committee has the case in the 预备期 column.
     page.goto(f"/development/org/{w.town_a1.pk}/")
     probation = page.locator(".board > div").nth(4)
     expect(probation.locator("h2")).to_contain_text("预备期")
-    expect(probation.locator(f'.case-card[data-case="{case.pk}"]')).to_contain_text("第17步")
+    expect(probation.locator(f'.case-card[data-case="{case.pk}"]')).to_contain_text("第18步")
     shot("p04b-board-probation")
     _logout(page)
 
     # Stage V: the branch records the probation and the conversion meeting.
     login("secretary")
     page.goto(f"/development/case/{case.pk}/")
-    _record(page, case, 18, "2024-08-10", filing_ref="甲组备〔2024〕31号")
     _record(page, case, 19, "2024-08-10")
     _record(page, case, 20, "2024-08-15")
     _record(page, case, 21, "2025-02-10", note="预备期第一次考察")

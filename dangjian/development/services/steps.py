@@ -1,9 +1,14 @@
-"""Recording, correcting and returning a step, each checked against the rules; previewing one."""
+"""Recording, correcting and returning a step, each checked against the rules; previewing one.
+
+Saving and 保存前检查 (step_preview) run one check, `check_step`: the input problems that refuse a
+step, then the rule findings the new record would add.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,9 +19,9 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change
-from dangjian.development import chain
+from dangjian.development import acting, chain
 from dangjian.development import rules as engine
-from dangjian.development.catalog import STEP_BY_NUMBER
+from dangjian.development.catalog import STEP_BY_NUMBER, SUPERIOR_STEPS
 from dangjian.development.facts import build_facts
 from dangjian.development.models import Case, CaseStatus, Evidence, RecordKind, StepRecord
 from dangjian.development.services.cases import _lock, _require_change
@@ -32,48 +37,98 @@ from dangjian.development.services.state import _refresh
 from dangjian.orgs.models import Org
 from dangjian.people.models import Person
 
+# Rules that concern every step (R-ORDER, R-MISSING) are listed in a check only when they find something.
+CONDITIONAL_RULES = ("R-ORDER", "R-MISSING")
 
-def _validate_step_input(
+
+def _date_problem(value, label: str) -> str | None:
+    if value in (None, "") or isinstance(value, dt.date):
+        return None
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        return f"{label}格式不正确（应为年-月-日，如2024-06-01）。"
+    return None
+
+
+def _number_problems(data: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    problems = []
+    for key, label in labels.items():
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            problems.append(f"{label}应为数字。")
+            continue
+        if number < 0 or (key != "hours" and number != int(number)):
+            problems.append(f"{label}应为不小于0的整数。" if key != "hours" else f"{label}不能小于0。")
+    return problems
+
+
+VOTE_LABELS = {"expected": "应到会有表决权人数", "present": "实到会有表决权人数", "yes": "赞成票",
+               "no": "反对票", "abstain": "弃权票"}  # fmt: skip
+
+
+def _input_problems(
     case: Case, step: int, on: dt.date, org: Org, data: dict[str, Any], meeting, resolution
-):
+) -> list[str]:
+    """What refuses a step before any rule is read: dates, the acting org, the step's own fields."""
     errors: list[str] = []
-    definition = STEP_BY_NUMBER.get(step)
-    if definition is None:
-        raise ValidationError("步骤编号无效（应为1至25）。")
+    definition = STEP_BY_NUMBER[step]
     if on > timezone.localdate():
         errors.append(f"{definition.name}的日期不能晚于今天。")
     archivable = step == 25 and case.status in (CaseStatus.CONVERTED, CaseStatus.DISQUALIFIED)
     if case.status != CaseStatus.OPEN and not archivable:
         errors.append(f"该发展纪实当前为“{case.get_status_display()}”，不能记录步骤。")
-    if step in APPROVAL_STEPS:
+    if step in SUPERIOR_STEPS:
         if not case.org.path.startswith(org.path) or org.pk == case.org_id:
-            errors.append("审批应由该同志所在党支部的上级党委办理。")
+            what = "审批" if step in APPROVAL_STEPS else definition.name
+            errors.append(f"{what}应由该同志所在党支部的上级党委办理。")
+        elif step not in APPROVAL_STEPS and not org.has_approval_authority:
+            # 17 and 24 are judged by R-AUTH (a temporary org may approve a frontline admission).
+            errors.append(f"{definition.name}应由有审批权限的上级党委办理，“{org.name}”不具有审批权限。")
     elif step != 11 and org.pk != case.org_id and not (org.is_temporary and case.frontline):
         errors.append("该步骤应由该同志所在党支部办理。")
     if step in (5, 9):
         key = "contacts" if step == 5 else "introducers"
         ids = data.get(key) or []
-        if len(set(ids)) != len(ids):
-            errors.append("同一名党员不能重复列出。")
-        if case.person_id in ids:
-            errors.append("本人不能担任自己的培养联系人或入党介绍人。")
-        if ids and Person.objects.filter(pk__in=ids).count() != len(set(ids)):
+        if not isinstance(ids, list) or not all(str(i).isdigit() for i in ids):
             errors.append("所选党员不存在。")
+        else:
+            ids = [int(i) for i in ids]
+            if len(set(ids)) != len(ids):
+                errors.append("同一名党员不能重复列出。")
+            if case.person_id in ids:
+                errors.append("本人不能担任自己的培养联系人或入党介绍人。")
+            if ids and Person.objects.filter(pk__in=ids).count() != len(set(ids)):
+                errors.append("所选党员不存在。")
     if step == 10 and data.get("result") not in ("合格", "不合格"):
         errors.append("请填写政治审查结论（合格/不合格）。")
     if step == 11:
         start = data.get("start")
         if not start:
             errors.append("请填写集中培训开始日期。")
+        elif problem := _date_problem(start, "集中培训开始日期"):
+            errors.append(problem)
         elif dt.date.fromisoformat(str(start)) > on:
             errors.append("集中培训开始日期不能晚于结束日期。")
-    if step == 13 and bool(data.get("notice_start")) != bool(data.get("notice_end")):
-        errors.append("公示开始和结束日期须同时填写。")
+        errors += _number_problems(data, {"hours": "培训学时"})
+    if step == 13:
+        if bool(data.get("notice_start")) != bool(data.get("notice_end")):
+            errors.append("公示开始和结束日期须同时填写。")
+        for key, label in (("notice_start", "公示开始日期"), ("notice_end", "公示结束日期")):
+            if problem := _date_problem(data.get(key), label):
+                errors.append(problem)
+    if step in (15, 23):
+        errors += _number_problems(data, VOTE_LABELS)
     if step == 23:
         if data.get("result") not in CONVERSION_RESULTS:
             errors.append("请选择转正结论：按期转正、延长预备期或取消预备党员资格。")
         if data.get("result") == "延长预备期" and not data.get("extension_months"):
             errors.append("请填写延长预备期月数（6至12个月）。")
+        errors += _number_problems(data, {"extension_months": "延长预备期月数"})
     if meeting is not None:
         if meeting.held_on != on:
             errors.append("步骤日期应与会议日期一致。")
@@ -87,8 +142,84 @@ def _validate_step_input(
         and not all(data.get(k) not in (None, "") for k in ("expected", "present", "yes"))
     ):
         errors.append("支部大会须记录应到会、实到会有表决权人数和赞成票数（或关联会议决议）。")
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+@dataclass
+class StepCheck:
+    """What saving a step meets, in the order saving meets it: the problems that refuse it outright
+    (`problems`), else the rule findings the new record would add (`findings`). One function
+    (`check_step`) produces it for both saving and 保存前检查, so the two cannot disagree."""
+
+    record: StepRecord
+    problems: list[str]
+    in_force: list[engine.EffectiveRule]
+    findings: list[engine.Finding]
+
+    @property
+    def violations(self) -> list[engine.Finding]:
+        return [f for f in self.findings if f.blocks]
+
+
+def _acting_org(case: Case, step: int, org: Org | None) -> Org:
+    if org is not None:
+        return Org.objects.get(pk=org.pk)
+    return acting.acting_org(case.org, step)
+
+
+def _right_refusal(actor, case: Case, step: int, org: Org) -> str | None:
+    """A superior step asked of a user with the branch's right but not the committee's: the message
+    that tells them whose step it is (a ValidationError, not a 403: the case is theirs to see)."""
+    if actor is None or step not in SUPERIOR_STEPS:
+        return None
+    if scope.can(actor, Action.CHANGE_PERSON, org) or not scope.can(actor, Action.CHANGE_PERSON, case.org):
+        return None
+    return acting.refusal(step, org)
+
+
+def check_step(
+    *,
+    case: Case,
+    step: int,
+    on: dt.date,
+    org: Org,
+    data: dict[str, Any],
+    records: list[StepRecord],
+    meeting=None,
+    resolution=None,
+    note: str = "",
+    filing_ref: str = "",
+    is_backfill: bool = False,
+    supersedes: StepRecord | None = None,
+    correction_reason: str = "",
+    actor=None,
+) -> StepCheck:
+    """Every validation saving a step runs, without writing anything. `records`: the case's
+    current records (read under the case lock when saving)."""
+    definition = STEP_BY_NUMBER.get(step)
+    if definition is None:
+        raise ValidationError({"step": ["步骤编号无效（应为1至25）。"]})
+    problems = [p for p in [_right_refusal(actor, case, step, org)] if p]
+    problems += _input_problems(case, step, on, org, data, meeting, resolution)
+    if supersedes is not None:
+        if not any(r.pk == supersedes.pk for r in records):  # read again under the case lock
+            problems.append("该记录刚刚已被更正或退回，请刷新后查看。")
+        records = [r for r in records if r.pk != supersedes.pk]
+    elif not definition.repeatable and step != 23 and any(r.step == step for r in records):
+        problems.append(f"{definition.label}已经记录过。如需更正，请使用“更正”。")
+    if step == 23 and any(r.step == 23 and r.data.get("result") != "延长预备期" for r in records):
+        problems.append("转正的支部大会已经记录过。如需更正，请使用“更正”。")
+    record = StepRecord(
+        case=case, step=step, on=on, org=org, data=_jsonable(data), meeting=meeting, resolution=resolution,
+        note=note.strip(), filing_ref=filing_ref.strip(), is_backfill=is_backfill, supersedes=supersedes,
+        correction_reason=correction_reason.strip(),
+    )  # fmt: skip
+    in_force = rules_in_force(case.org, on)
+    if problems:  # saving stops here: no rule is read on input it would refuse
+        return StepCheck(record, problems, in_force, [])
+    before = engine.evaluate(build_facts(case, records), in_force)
+    after = engine.evaluate(build_facts(case, [*records, record]), in_force)
+    return StepCheck(record, [], in_force, engine.new_findings(before, after))
 
 
 @transaction.atomic
@@ -112,35 +243,31 @@ def step_record(
 ) -> StepRecord:
     case = _lock(case)
     data = dict(data or {})
-    org = Org.objects.get(pk=org.pk) if org is not None else case.org
+    if step not in STEP_BY_NUMBER:
+        raise ValidationError({"step": ["步骤编号无效（应为1至25）。"]})
+    org = _acting_org(case, step, org)
     if actor is not None:
-        if step in APPROVAL_STEPS:
-            scope.require(actor, Action.CHANGE_PERSON, org, "审批须由上级党委的组织员办理，您无权记录审批。")
+        if step in SUPERIOR_STEPS:
+            if refusal := _right_refusal(actor, case, step, org):
+                raise ValidationError(refusal)
+            scope.require(actor, Action.CHANGE_PERSON, org, acting.refusal(step, org))
         else:
             _require_change(actor, case.org)
-    _validate_step_input(case, step, on, org, data, meeting, resolution)
     definition = STEP_BY_NUMBER[step]
-    records = current_records(case)
-    if supersedes is not None:
-        if not any(r.pk == supersedes.pk for r in records):  # read again under the case lock
-            raise ValidationError("该记录刚刚已被更正或退回，请刷新后查看。")
-        records = [r for r in records if r.pk != supersedes.pk]
-    elif not definition.repeatable and step != 23 and any(r.step == step for r in records):
-        raise ValidationError(f"{definition.label}已经记录过。如需更正，请使用“更正”。")
-    if step == 23 and any(r.step == 23 and r.data.get("result") != "延长预备期" for r in records):
-        raise ValidationError("转正的支部大会已经记录过。如需更正，请使用“更正”。")
-    record = StepRecord(
-        case=case, step=step, on=on, org=org, data=_jsonable(data), meeting=meeting, resolution=resolution,
-        note=note.strip(), filing_ref=filing_ref.strip(), is_backfill=is_backfill, supersedes=supersedes,
-        correction_reason=correction_reason.strip(),
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_full_name() or actor.username) if actor is not None and actor.pk else "系统",
+    check = check_step(
+        case=case, step=step, on=on, org=org, data=data, records=current_records(case), meeting=meeting,
+        resolution=resolution, note=note, filing_ref=filing_ref, is_backfill=is_backfill, supersedes=supersedes,
+        correction_reason=correction_reason,
     )  # fmt: skip
-    in_force = rules_in_force(case.org, on)
-    before = engine.evaluate(build_facts(case, records), in_force)
-    after = engine.evaluate(build_facts(case, [*records, record]), in_force)
-    fresh = engine.new_findings(before, after)
-    violations = [f for f in fresh if f.blocks]
+    if check.problems:
+        raise ValidationError(check.problems)
+    record = check.record
+    record.actor = actor if actor is not None and actor.pk else None
+    record.actor_name = (
+        (actor.get_full_name() or actor.username) if actor is not None and actor.pk else "系统"
+    )
+    fresh = check.findings
+    violations = check.violations
     if violations and not is_backfill:
         raise RuleViolation(violations)
     acknowledged = set(acknowledge)
@@ -208,9 +335,13 @@ def step_return(*, actor, record: StepRecord, reason: str) -> StepRecord:
     record = StepRecord.objects.select_related("case").get(pk=record.pk)
     case = _lock(record.case)
     record = StepRecord.objects.select_related("org").get(pk=record.pk)  # as it is under the lock
-    org = record.org if record.step in APPROVAL_STEPS else case.org
+    org = record.org if record.step in SUPERIOR_STEPS else case.org
     if actor is not None:
-        scope.require(actor, Action.CHANGE_PERSON, org, "您无权退回该步骤。")
+        if org.pk != case.org_id and scope.can(actor, Action.CHANGE_PERSON, case.org):
+            message = f"{STEP_BY_NUMBER[record.step].label}由上级党委（{org.name}）记录，只能由其组织员退回。"
+        else:
+            message = "您无权退回该步骤。"
+        scope.require(actor, Action.CHANGE_PERSON, org, message)
     if not (reason or "").strip():
         raise ValidationError("请填写退回原因。")
     if not record.is_current:
@@ -240,6 +371,15 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
 
 
+@dataclass
+class Preview:
+    """保存前检查: what saving would refuse the step with (`problems`), else every rule concerning
+    the step with the findings the new record would add (`rules`)."""
+
+    problems: list[str]
+    rules: list[tuple[engine.EffectiveRule, list[engine.Finding]]]
+
+
 def step_preview(
     *,
     case: Case,
@@ -247,28 +387,35 @@ def step_preview(
     on: dt.date,
     data: dict[str, Any] | None = None,
     org: Org | None = None,
+    meeting=None,
     resolution=None,
-) -> list[tuple[engine.EffectiveRule, list[engine.Finding]]]:
-    """Before saving: every rule concerning `step`, with the findings the new record would add.
+    actor=None,
+) -> Preview:
+    """Before saving: the same check saving runs (check_step), reported instead of raised.
 
-    Reads only; nothing is written. Used by the step form to show which rules pass and which fail.
+    Reads only; nothing is written. The rules listed are those concerning `step` (R-ORDER and
+    R-MISSING, which concern every step, and R-FRONTLINE on a case without a frontline basis, only
+    when they find something), plus any other rule the new record would break.
     """
     if step not in STEP_BY_NUMBER:
         raise ValidationError({"step": ["步骤编号无效（应为1至25）。"]})
-    record = StepRecord(
-        case=case, step=step, on=on, org=org or case.org, data=_jsonable(dict(data or {})), resolution=resolution,
-        meeting=resolution.meeting if resolution is not None else None,
+    if meeting is None and resolution is not None:
+        meeting = resolution.meeting
+    check = check_step(
+        case=case, step=step, on=on, org=_acting_org(case, step, org), data=dict(data or {}),
+        records=current_records(case), meeting=meeting, resolution=resolution, actor=actor,
     )  # fmt: skip
-    records = [r for r in current_records(case) if STEP_BY_NUMBER[step].repeatable or r.step != step]
-    in_force = rules_in_force(case.org, on)
-    before = engine.evaluate(build_facts(case, records), in_force)
-    fresh = engine.new_findings(before, engine.evaluate(build_facts(case, [*records, record]), in_force))
+    if check.problems:
+        return Preview(check.problems, [])
     out = []
-    for eff in in_force:
-        concerns = eff.enabled and step in eff.rule.steps and eff.rule.id not in ("R-ORDER", "R-MISSING")
-        if not concerns and not any(f.rule == eff.rule.id for f in fresh):
+    for eff in check.in_force:
+        rule = eff.rule
+        if not eff.enabled or (rule.frontline_exempt and case.frontline):
             continue
-        if eff.rule.frontline_exempt and case.frontline:
-            continue
-        out.append((eff, [f for f in fresh if f.rule == eff.rule.id]))
-    return out
+        found = [f for f in check.findings if f.rule == rule.id]
+        concerns = step in rule.steps and rule.id not in CONDITIONAL_RULES
+        if rule.id == "R-FRONTLINE":
+            concerns = concerns and case.frontline
+        if concerns or found:
+            out.append((eff, found))
+    return Preview([], out)

@@ -37,7 +37,10 @@ def introducers(world):
 
 
 def record(world, case, step, on, actor=None, **kw):
-    return step_record(actor=actor or world.secretary, case=case, step=step, on=on, **kw)
+    """Record a step as the one whose step it is: the town committee's organizer for the superior
+    steps (13, 16, 17, 18, 24), the branch secretary for the others."""
+    actor = actor or (world.organizer if step in services.SUPERIOR_STEPS else world.secretary)
+    return step_record(actor=actor, case=case, step=step, on=on, **kw)
 
 
 def admit(world, case, introducers, *, upto=17):
@@ -120,8 +123,12 @@ def test_a_warning_needs_an_acknowledgement_which_is_recorded(world, case):
 
 def test_approval_only_by_an_ancestor_committee_with_authority(world, case, introducers):
     admit(world, case, introducers, upto=16)
+    before = StepRecord.objects.count()
+    with pytest.raises(ValidationError, match="由上级党委（东城镇党委）的组织员记录，党支部不能代为记录"):
+        record(world, case, 17, D(2023, 8, 1), actor=world.secretary, org=world.town_a1)
     with pytest.raises(PermissionDenied):
-        record(world, case, 17, D(2023, 8, 1), org=world.town_a1)  # the branch secretary
+        record(world, case, 17, D(2023, 8, 1), actor=world.viewer, org=world.town_a1)
+    assert StepRecord.objects.count() == before
     with pytest.raises(ValidationError, match="上级党委"):
         record(world, case, 17, D(2023, 8, 1), actor=world.admin, org=world.branch_a1_1)
     record(world, case, 17, D(2023, 8, 1), actor=world.organizer, org=world.town_a1)
@@ -130,7 +137,7 @@ def test_approval_only_by_an_ancestor_committee_with_authority(world, case, intr
 def test_general_branch_cannot_approve(world, frozen):
     person = make_person(world.branch_b_1, name="孙护士", standing="applicant", applied_on=D(2022, 3, 1))
     case = case_open(actor=world.admin, person=person)
-    with mock.patch.object(services.steps, "_validate_step_input"):
+    with mock.patch.object(services.steps, "_input_problems", return_value=[]):
         record(world, case, 1, D(2022, 3, 1), actor=world.admin)
         with pytest.raises(RuleViolation, match="R-AUTH"):
             step_record(actor=world.admin, case=case, step=17, on=D(2023, 8, 1), org=world.general_branch_b,

@@ -39,6 +39,7 @@ from dangjian.audit.models import ChangeRecord
 from dangjian.conftest import make_person
 from dangjian.development import chain, due, services
 from dangjian.development import rules as engine
+from dangjian.development.catalog import SUPERIOR_STEPS
 from dangjian.development.facts import build_facts
 from dangjian.development.models import Case, CaseStatus, DueItem, StepRecord
 from dangjian.people.models import Person
@@ -49,7 +50,7 @@ TODAY = D(2026, 11, 20)  # 18:00 in Asia/Shanghai, the same day
 # A deeper search: DANGJIAN_STATE_MACHINE_EXAMPLES=500 pytest … (30 by default, about 20 s).
 EXAMPLES = int(os.environ.get("DANGJIAN_STATE_MACHINE_EXAMPLES", "30"))
 REPEATABLE = (6, 21, 23)
-APPROVAL = services.APPROVAL_STEPS
+APPROVAL = SUPERIOR_STEPS
 
 # Mostly inside the past, a little after today (which must be refused).
 dates = st.dates(min_value=D(2019, 6, 1), max_value=D(2026, 12, 31))

@@ -15,11 +15,10 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
 from dangjian.base.params import int_param
-from dangjian.development import selectors, services
+from dangjian.development import acting, selectors, services
 from dangjian.development.catalog import STAGES, STEP_BY_NUMBER, STEPS
 from dangjian.development.forms import CaseStatusForm, ReasonForm, SpecialBasisForm
 from dangjian.development.models import DueKind, StepRecord
-from dangjian.orgs.models import Org
 from dangjian.orgs.selectors import ancestors_in_scope
 
 
@@ -46,18 +45,23 @@ def case_detail(request, pk: int):
     can_change = scope.can(request.user, Action.CHANGE_PERSON, case.org)
     done = {r.step for r in records if r.is_current}
     # Steps the user may open a form for: all while open, only 材料归档 once converted or disqualified;
-    # the approvals (17, 24) only for the higher committee, so a secretary is not sent to a 403.
+    # the superior steps (13, 16, 17, 18, 24) only for the superior committee, so a secretary is not
+    # sent to a 403: she sees them as recorded by the committee.
     recordable = {s.number for s in STEPS} if case.status == "open" else set()
     if case.status in ("converted", "disqualified") and 25 not in done:
         recordable = {25}
-    parent = Org.objects.filter(path=case.org.path[: -Org.steplen]).first()
-    if parent is None or not scope.can(request.user, Action.CHANGE_PERSON, parent):
-        recordable -= set(services.APPROVAL_STEPS)
+    committee = acting.acting_org(case.org, services.SUPERIOR_STEPS[0])
+    by_committee = set()
+    if not scope.can(request.user, Action.CHANGE_PERSON, committee):
+        by_committee = recordable & set(services.SUPERIOR_STEPS)
+        recordable -= by_committee
     if not can_change:
-        recordable = set()
+        recordable = by_committee = set()
     # A step already recorded is corrected, not recorded again (assessments and the conversion
     # meeting after an extension excepted).
     recordable -= {n for n in done if not STEP_BY_NUMBER[n].repeatable and n != 23}
+    by_committee -= done
+    upcoming = _next_steps(done, case)
     current = [r for r in records if r.is_current]
     latest = max(current, key=lambda r: (r.step, r.on, r.pk), default=None)
     stages = []
@@ -70,12 +74,20 @@ def case_detail(request, pk: int):
         {
             "nav": "orgs", "case": case, "person": case.person, "stages": stages, "findings": findings,
             "can_change": can_change, "done": done, "recordable": recordable,
-            "returnable": latest.pk if latest is not None and can_change else None,
+            "returnable": latest.pk if latest is not None and _may_return(request.user, latest, case) else None,
             "case_open": case.status in ("open", "deferred", "declined"),
-            "next_steps": [s for s in _next_steps(done, case) if s.number in recordable],
+            "next_steps": [s for s in upcoming if s.number in recordable],
+            "by_committee": by_committee, "committee": committee,
+            "awaiting_committee": [s for s in upcoming if s.number in by_committee],
             "ancestors": [*ancestors_in_scope(request.user, case.org), case.org],
         },
     )  # fmt: skip
+
+
+def _may_return(user, record, case) -> bool:
+    """The right step_return checks: the superior committee's for its own records, else the branch's."""
+    org = record.org if record.step in services.SUPERIOR_STEPS else case.org
+    return scope.can(user, Action.CHANGE_PERSON, org)
 
 
 def _next_steps(done: set[int], case) -> list:
@@ -158,9 +170,11 @@ def record_return(request, pk: int):
     if record is None:
         raise Http404("记录不存在或不在您的管理范围内。")  # as out of scope: existence is not revealed
     case = selectors.get_case_for_user(request.user, record.case_id)
-    # The same right step_return checks: the upper committee's for an approval, else the branch's.
-    org = record.org if record.step in services.APPROVAL_STEPS else case.org
-    if not scope.can(request.user, Action.CHANGE_PERSON, org):
+    if not _may_return(request.user, record, case):
+        if record.step in services.SUPERIOR_STEPS and record.org_id != case.org_id:
+            raise PermissionDenied(
+                f"{record.get_step_display()}由上级党委（{record.org.name}）记录，只能由其组织员退回。"
+            )
         raise PermissionDenied("您无权退回该步骤。")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,10 +12,10 @@ from django.utils import timezone
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
-from dangjian.development import selectors, services
+from dangjian.development import acting, selectors, services
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.forms import StepForm
-from dangjian.orgs.models import Org, subtree_q
+from dangjian.orgs.models import subtree_q
 from dangjian.people.models import Person, Standing
 
 STEP_MOTIONS = {
@@ -105,26 +105,31 @@ def _resolve_org(request, form, case):
     return org
 
 
+def _problems_of(form) -> list[str]:
+    """A form's own errors, as the check lists them (the field named)."""
+    out = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out += [f"{label}：{e}" if label else e for e in errors]
+    return out
+
+
 @login_required
 def step_form(request, pk: int, step: int):
     case = selectors.get_case_for_user(request.user, pk)
     definition = STEP_BY_NUMBER.get(step)
     if definition is None:
         raise Http404("步骤不存在：步骤编号应为1至25。")
-    approval = step in services.APPROVAL_STEPS
-    if not approval and not scope.can(request.user, Action.CHANGE_PERSON, case.org):
+    superior = step in services.SUPERIOR_STEPS
+    committee = acting.acting_org(case.org, step) if superior else None
+    if not scope.can(request.user, Action.CHANGE_PERSON, committee or case.org):
+        # The branch's secretary is told whose step it is; anyone else may not record at all.
+        if superior and scope.can(request.user, Action.CHANGE_PERSON, case.org):
+            raise PermissionDenied(acting.refusal(step, committee))
         raise PermissionDenied("您无权为该同志记录发展步骤。")
-    parent = Org.objects.filter(path=case.org.path[: -Org.steplen]).first()
-    if approval and (parent is None or not scope.can(request.user, Action.CHANGE_PERSON, parent)):
-        raise PermissionDenied("审批须由上级党委的组织员办理，您无权记录审批。")
     initial = {"on": timezone.localdate()}
-    if approval:
-        ancestors = list(Org.objects.filter(path__in=[case.org.path[:i] for i in range(4, len(case.org.path), 4)],
-                                            has_approval_authority=True).order_by("-depth"))  # fmt: skip
-        if ancestors:
-            initial["org_code"] = ancestors[0].code
-        elif parent:
-            initial["org_code"] = parent.code
+    if committee is not None:
+        initial["org_code"] = committee.code
     warnings = []
     resolutions = _resolutions(case, step)
     choices = [(r.pk, f"{r.meeting.held_on:%Y-%m-%d} {r.meeting.org.name} {r.meeting.get_kind_display()}：{r.get_motion_display()}")
@@ -136,6 +141,7 @@ def step_form(request, pk: int, step: int):
     form = StepForm(request.POST or None, request.FILES or None, step=step, members=members,
                     initial=initial, resolutions=choices, search_url=search_url)  # fmt: skip
     preview = None
+    checking = request.method == "POST" and bool(request.POST.get("preview"))
     if request.method == "POST" and form.is_valid():
         org = _resolve_org(request, form, case)
         if not form.errors:
@@ -152,11 +158,15 @@ def step_form(request, pk: int, step: int):
                     kwargs["org"] = chosen.meeting.org
                 if step == 23:
                     kwargs["data"].setdefault("result", MOTION_RESULTS[chosen.motion])
-            if request.POST.get("preview"):
-                preview = services.step_preview(
+
+            def check():
+                return services.step_preview(
                     case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=kwargs["org"],
-                    resolution=kwargs.get("resolution"),
+                    meeting=kwargs.get("meeting"), resolution=kwargs.get("resolution"), actor=request.user,
                 )  # fmt: skip
+
+            if checking:
+                preview = check()
             else:
                 try:
                     services.step_record(actor=request.user, evidence=evidence, **kwargs)
@@ -171,20 +181,18 @@ def step_form(request, pk: int, step: int):
                 except services.RuleViolation as exc:
                     for message in exc.messages:
                         form.add_error(None, message)
-                    preview = services.step_preview(
-                        case=case, step=step, on=kwargs["on"], data=kwargs["data"], org=kwargs["org"],
-                        resolution=kwargs.get("resolution"),
-                    )  # fmt: skip
+                    preview = check()
                 except ValidationError as exc:
                     apply_service_errors(form, exc)
+                    preview = check()
                 except PermissionDenied as exc:
                     form.add_error(None, str(exc))
                 else:
                     messages.success(request, f"已记录：{definition.label}。")
                     return redirect("case-detail", case.pk)
-    template = (
-        "development/_preview.html" if request.htmx and preview is not None else "development/step_form.html"
-    )
+    if checking and preview is None:  # the form itself refused the input: the check says so
+        preview = services.Preview(_problems_of(form), [])
+    template = "development/_preview.html" if request.htmx and checking else "development/step_form.html"
     return render(
         request,
         template,
