@@ -26,7 +26,7 @@ from dangjian.base.idnumber import make_id_number
 from dangjian.orgs.models import Org
 from dangjian.orgs.services import org_create
 from dangjian.people.models import Person
-from dangjian.people.services import person_create
+from dangjian.people.services import person_create, person_reduce
 from dangjian.shell.management.commands.compilecatalogs import compile_catalogs
 
 PASSWORD = "demo-pass-123"
@@ -55,8 +55,12 @@ def make_person(org: Org, *, actor=None, name: str = "张伟", standing: str = "
         defaults["admitted_on"] = dt.date(2011, 12, 1)
     if standing == "full":
         defaults["converted_on"] = dt.date(2012, 12, 1)
+    if standing != "applicant":
+        # Past the application: the dates come from outside the system, so the file is 补录.
+        defaults["backfill_reason"] = "fixture"
+    reduction = {k: fields.pop(k) for k in ("reduction", "reduced_on") if k in fields}
     defaults.update(fields)
-    return person_create(
+    person = person_create(
         actor=actor,
         org=org,
         name=name,
@@ -66,6 +70,9 @@ def make_person(org: Org, *, actor=None, name: str = "张伟", standing: str = "
         standing=standing,
         **{k: v for k, v in defaults.items() if k != "id_number"},
     )
+    if reduction:
+        person = person_reduce(actor=None, person=person, note="fixture", **reduction)
+    return person
 
 
 def make_user(username: str, *, superuser: bool = False) -> User:

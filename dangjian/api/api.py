@@ -8,7 +8,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
@@ -203,6 +203,12 @@ class PersonOut(Schema):
     converted_on: dt.date | None
     reduction: str
     reduced_on: dt.date | None
+    is_backfilled: bool = Field(description="政治面貌和各阶段日期由补录录入（没有发展纪实）")
+    backfill_reason: str
+
+    @staticmethod
+    def resolve_is_backfilled(obj) -> bool:
+        return obj.is_backfilled
 
     @staticmethod
     def resolve_id_number_masked(obj) -> str:
@@ -232,6 +238,21 @@ class PersonIn(BodyIn):
     education: str = ""
     category: str = "other"
     work_unit: str = ""
+    applied_on: dt.date | None = None
+    activist_on: dt.date | None = None
+    candidate_on: dt.date | None = None
+    admitted_on: dt.date | None = None
+    converted_on: dt.date | None = None
+    backfill_reason: str = Field(
+        "", description="补录原因：建档时已是积极分子、发展对象或党员的（系统建立前入党、转入等）必填"
+    )
+
+
+class PersonBackfillIn(BodyIn):
+    """补录入党信息 of someone without development records (the only way to change their dates)."""
+
+    standing: str
+    reason: str
     applied_on: dt.date | None = None
     activist_on: dt.date | None = None
     candidate_on: dt.date | None = None
@@ -336,6 +357,18 @@ def update_person(request, person_id: int, payload: PersonPatch):
         changes["org"] = _org_by_code(request.user, changes.pop("org_code") or "")
     changes = {k: v for k, v in changes.items() if v is not None or k.endswith("_on")}
     people_services.person_update(actor=request.user, person=person, **changes)
+    return scope.get_person_for_user(request.user, person.pk)
+
+
+@api.post(
+    "/people/{person_id}/backfill",
+    response={200: PersonOut, 403: Error, 404: Error, 422: Error},
+    tags=["人员档案"],
+    summary="补录入党信息（没有发展纪实的人员；须写明补录原因）",
+)
+def backfill_person(request, person_id: int, payload: PersonBackfillIn):
+    person = scope.get_person_for_user(request.user, person_id, Action.CHANGE_PERSON)
+    people_services.person_backfill(actor=request.user, person=person, **payload.dict())
     return scope.get_person_for_user(request.user, person.pk)
 
 

@@ -40,15 +40,18 @@ def test_compliance_page_filters_and_export(page: Page, e2e_world, login, shot):
     page.locator(".navbar").get_by_role("link", name="合规检查").click()
     expect(page.locator("h1")).to_contain_text("合规检查")
     table = page.locator("#compliance-table tbody tr")
-    expect(table).to_have_count(5)
+    # It opens on the summary: counts by rule and by org; the findings are one click away.
     expect(page.locator("#compliance-totals")).to_contain_text("按规则检查了 3 份发展纪实")
+    expect(page.locator("#compliance-table")).to_have_count(0)
+    shot("c00-compliance-summary")
+    page.locator("#compliance-findings-link").click()
+    expect(table).to_have_count(5)
     shot("c01-compliance-admin")
 
     page.locator("#compliance-by-rule").get_by_role("link", name="R-CULT").click()
     expect(page).to_have_url(re.compile(r"rule=R-CULT"))
     expect(table).to_have_count(2)
-    page.locator("#f-severity").select_option("violation")
-    page.locator("#compliance-filters").get_by_role("button", name="筛选").click()
+    page.locator("#f-severity").select_option("violation")  # submits the filters on change
     expect(page).to_have_url(re.compile(r"severity=violation"))
     page.locator("#compliance-by-org").get_by_role("link", name=w.branch_a1_2.name).click()
     expect(table).to_have_count(1)
@@ -61,7 +64,7 @@ def test_compliance_page_filters_and_export(page: Page, e2e_world, login, shot):
 
     page.locator(".navbar").get_by_role("button", name="退出").click()
     login("secretary")
-    page.goto("/development/compliance/")
+    page.goto("/development/compliance/?view=findings")
     expect(table).to_have_count(1)
     expect(table.first).to_contain_text("迟谈话")
     # The org picker lists only what is in scope: typing pinyin finds the secretary's branch alone.

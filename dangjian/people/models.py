@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +157,15 @@ class Person(models.Model):
     reduction = models.CharField(_("减少原因类别"), max_length=24, choices=Reduction.choices, blank=True)
     reduced_on = models.DateField(_("减少日期"), null=True, blank=True)
     reduction_note = models.CharField(_("减少说明"), max_length=300, blank=True)
+    # 补录: standing and milestone dates entered by hand for someone without development records
+    # (joined before the system, transferred in), never derived; who, when and why (people/services.py).
+    backfilled_at = models.DateTimeField(_("补录时间"), null=True, blank=True, editable=False)
+    backfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("补录人"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    backfilled_by_name = models.CharField(_("补录人姓名"), max_length=150, blank=True, editable=False)
+    backfill_reason = models.CharField(_("补录原因"), max_length=300, blank=True, editable=False)
     name_sort_key = models.CharField(_("姓名拼音"), max_length=160, db_index=True, editable=False)
     name_initials = models.CharField(_("姓名首字母"), max_length=40, db_index=True, editable=False)
     name_pinyin = models.CharField(_("姓名全拼"), max_length=160, db_index=True, editable=False, default="")
@@ -177,6 +187,11 @@ class Person(models.Model):
     @property
     def is_active(self) -> bool:
         return not self.reduction
+
+    @property
+    def is_backfilled(self) -> bool:
+        """The standing and milestone dates were entered by 补录, not derived from records."""
+        return self.backfilled_at is not None
 
     @property
     def is_member(self) -> bool:

@@ -106,3 +106,14 @@ def search_people(user, query: str, limit: int = 50, *, among: Q | None = None) 
         )
         return qs.filter(match).order_by("name_sort_key", "id")[:limit]
     return qs.filter(name__contains=query).order_by("name_sort_key", "id")[:limit]
+
+
+def backfilled_people(user, org: Org | None = None) -> QuerySet[Person]:
+    """Active people in scope (within `org`'s subtree) whose standing and milestone dates were entered
+    by 补录 rather than derived from development records; in tree order, then by name."""
+    return (
+        people_in(user, org)
+        .filter(backfilled_at__isnull=False)
+        .select_related("org")
+        .order_by("org__path", "name_sort_key", "id")
+    )

@@ -49,6 +49,12 @@ PERSON_FIELDS = (
     "converted_on", "on_probation_watch", "reduction", "reduced_on", "reduction_note",
 )  # fmt: skip
 EDITABLE_FIELDS = frozenset(PERSON_FIELDS) - {"reduction", "reduced_on", "reduction_note"}
+# The standing and its dates: from the development records (person_update(from_records=True)) or,
+# for someone without records, only by 补录 (person_backfill, or creating the file with a reason).
+STANDING_FIELDS = hooks.STANDING_FIELDS
+BACKFILL_LOG_FIELDS = ("backfill_reason", "backfilled_by_name")
+BACKFILL_REASON_MAX = 300
+BACKFILL_MESSAGE = gettext_noop("补录")  # the change log's note on a 补录 (the reason is in the diff)
 
 # The date each standing requires, and the order the milestone dates must follow.
 MILESTONES: tuple[tuple[str, str], ...] = (
@@ -76,13 +82,15 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def clean_person_fields(
-    data: dict[str, Any], *, today: dt.date | None = None, history: bool = False
+    data: dict[str, Any], *, today: dt.date | None = None, history: bool = False, backfill: bool = False
 ) -> dict[str, list[str]]:
     """Validate and normalise a person's fields in place; return errors by field (active language).
 
-    history: the dates are legacy records being entered (补录). Their order and the applicant's age
-    are then findings of the compliance check (R-ORDER, R-AGE), not reasons to refuse the file, and
-    a member's earlier milestones may be unknown.
+    history: the dates are legacy records being entered in bulk (imports). Their order and the
+    applicant's age are then findings of the compliance check (R-ORDER, R-AGE), not reasons to refuse
+    the file, and a member's earlier milestones may be unknown.
+    backfill: 补录 by hand (person_backfill): earlier milestones may be unknown, but the dates given
+    must be in order and the standing's own date is required.
     """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -140,20 +148,46 @@ def clean_person_fields(
         err("category", _("人员类别无效。"))
     data["work_unit"] = (data.get("work_unit") or "").strip()
 
+    mode = HISTORY if history else BACKFILL if backfill else ENTRY
+    _clean_milestones(data, err, today=today, mode=mode)
+    return errors
+
+
+# How the standing and milestone dates are being entered (clean_person_fields, _clean_milestones):
+ENTRY = "entry"  # a new file: the application date and a member's admission and conversion required
+HISTORY = "history"  # legacy records in bulk (imports): order and age are compliance findings
+BACKFILL = "backfill"  # 补录 by hand: the standing's own date required, earlier ones may be unknown
+# The dates 补录 requires for each standing (the date the person reached it; a full member's
+# admission too, from which 党龄 and probation count).
+BACKFILL_REQUIRED = {
+    Standing.APPLICANT: ("applied_on",),
+    Standing.ACTIVIST: ("activist_on",),
+    Standing.CANDIDATE: ("candidate_on",),
+    Standing.PROBATIONARY: ("admitted_on",),
+    Standing.FULL: ("admitted_on", "converted_on"),
+}
+
+
+def _clean_milestones(data: dict[str, Any], err, *, today: dt.date, mode: str) -> None:
+    """Check the standing and the milestone dates of `data` (see ENTRY, HISTORY, BACKFILL)."""
     standing = data.get("standing")
     if standing not in STANDING_INDEX:
         err("standing", _("请选择发展阶段（政治面貌）。"))
-        return errors
+        return
     level = STANDING_INDEX[standing]
+    if mode == BACKFILL:
+        needed: tuple[str, ...] = BACKFILL_REQUIRED[Standing(standing)]
+    elif mode == HISTORY:
+        needed = ("admitted_on", "converted_on")
+    else:
+        needed = ("applied_on", "admitted_on", "converted_on")
+    strict = mode != HISTORY
     previous: tuple[str, dt.date] | None = None
     labels = MILESTONE_LABELS
     for field, needed_by in MILESTONES:
         value = data.get(field)
         required = STANDING_INDEX[needed_by] <= level
         if value is None:
-            needed = (
-                ("admitted_on", "converted_on") if history else ("applied_on", "admitted_on", "converted_on")
-            )
             if required and field in needed:
                 err(
                     field,
@@ -170,7 +204,7 @@ def clean_person_fields(
             continue
         if value > today:
             err(field, _("%(field)s不能晚于今天。") % {"field": labels[field]})
-        if previous is not None and value < previous[1] and not history:
+        if previous is not None and value < previous[1] and strict:
             err(
                 field,
                 _("%(field)s不能早于%(earlier)s（%(date)s）。")
@@ -178,14 +212,21 @@ def clean_person_fields(
             )
         previous = (field, value)
     birth = data.get("birth_date")
-    applied = data.get("applied_on")
-    if birth and applied and applied < _add_years(birth, MIN_APPLICATION_AGE) and not history:
+    if not birth or not strict:
+        return
+    # The earliest date given (the application, or in 补录 whatever is known) comes at 18 or later.
+    given = ("applied_on",) if mode == ENTRY else tuple(f for f, _standing in MILESTONES)
+    first = next(((f, data[f]) for f in given if data.get(f) is not None), None)
+    if first is not None and first[1] < _add_years(birth, MIN_APPLICATION_AGE):
+        field, value = first
+        if field == "applied_on":
+            message = _("递交入党申请书时应年满%(age)d周岁（出生于%(birth)s）。")
+        else:
+            message = _("%(field)s时应已年满%(age)d周岁（出生于%(birth)s），请核对。")
         err(
-            "applied_on",
-            _("递交入党申请书时应年满%(age)d周岁（出生于%(birth)s）。")
-            % {"age": MIN_APPLICATION_AGE, "birth": f"{birth:%Y-%m-%d}"},
+            field,
+            message % {"age": MIN_APPLICATION_AGE, "birth": f"{birth:%Y-%m-%d}", "field": labels[field]},
         )
-    return errors
 
 
 def _fresh_org(org: Org | None) -> Org | None:
@@ -215,8 +256,37 @@ def _new_person(data: dict[str, Any]) -> Person:
     return person
 
 
+def _clean_reason(reason: str | None, errors: dict[str, list[str]]) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        errors.setdefault("backfill_reason", []).append(
+            _("请填写补录原因：这些日期从何而来（如“系统建立前入党，据本人党员档案补录”“由外单位转入”）。")
+        )
+    elif len(reason) > BACKFILL_REASON_MAX:
+        errors.setdefault("backfill_reason", []).append(
+            _("补录原因不超过%(n)d个字（现有%(len)d个）。") % {"n": BACKFILL_REASON_MAX, "len": len(reason)}
+        )
+    return reason
+
+
+def _mark_backfilled(person: Person, actor, reason: str) -> None:
+    known = actor is not None and actor.pk
+    person.backfilled_at = timezone.now()
+    person.backfilled_by = actor if known else None
+    person.backfilled_by_name = (actor.get_full_name() or actor.username) if known else SYSTEM_ACTOR
+    person.backfill_reason = reason
+
+
+def _is_backfill(standing: Any, reason: str | None) -> bool:
+    """Creating a file is 补录 when a reason is given or the person is past the application: their
+    dates then come from outside the system (joined before it, transferred in), not from records."""
+    return bool((reason or "").strip()) or (standing in STANDING_INDEX and standing != Standing.APPLICANT)
+
+
 @transaction.atomic
-def person_create(*, actor, org: Org, **fields) -> Person:
+def person_create(*, actor, org: Org, backfill_reason: str = "", **fields) -> Person:
+    """A new file. A new applicant (入党申请人, with the application date) is the ordinary case;
+    anyone further on is 补录 and needs `backfill_reason` (see person_backfill)."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(_("未知字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
@@ -224,7 +294,9 @@ def person_create(*, actor, org: Org, **fields) -> Person:
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, org, _("您无权在该党组织建立人员档案。"))
     data = dict(fields, org=org)
-    errors = clean_person_fields(data)
+    backfill = _is_backfill(data.get("standing"), backfill_reason)
+    errors = clean_person_fields(data, backfill=backfill)
+    reason = _clean_reason(backfill_reason, errors) if backfill else ""
     if org_errors := _check_org(org):
         errors.setdefault("org", []).extend(org_errors)
     if "id_number" not in errors and Person.objects.filter(id_number=data["id_number"]).exists():
@@ -232,10 +304,14 @@ def person_create(*, actor, org: Org, **fields) -> Person:
     if errors:
         raise ValidationError(errors)
     person = _new_person(data)
+    if backfill:
+        _mark_backfilled(person, actor, reason)
     person.save()
     counts.apply(counts.deltas_for([counts.person_entry(person, +1)]))
     hooks.people_added([person])
-    record_change(actor=actor, action=ChangeAction.CREATE, obj=person, after=snapshot(person, PERSON_FIELDS))
+    after = snapshot(person, PERSON_FIELDS + (BACKFILL_LOG_FIELDS if backfill else ()))
+    message = BACKFILL_MESSAGE if backfill else ""
+    record_change(actor=actor, action=ChangeAction.CREATE, obj=person, after=after, message=message)
     return person
 
 
@@ -253,8 +329,15 @@ def person_update(*, actor, person: Person, from_records: bool = False, **change
         scope.require(actor, Action.CHANGE_PERSON, person.org, _("您无权修改该人员档案。"))
     if not person.is_active:
         raise ValidationError(_("该人员已减少（不在册），档案不能再修改。"))
-    touched = {k for k in hooks.STANDING_FIELDS if k in changes and changes[k] != getattr(person, k)}
-    if touched and not from_records and (derived := hooks.derived_standing(person)) is not None:
+    touched = {k for k in STANDING_FIELDS if k in changes and changes[k] != getattr(person, k)}
+    if touched and not from_records:
+        derived = hooks.derived_standing(person)
+        if derived is None:
+            # No records: the standing and its dates change only by 补录, with a reason (person_backfill).
+            message = _(
+                "政治面貌和各阶段日期不能在档案中直接修改：该同志没有发展纪实，请通过“补录入党信息”办理并写明补录原因。"
+            )
+            raise ValidationError({key: [message] for key in sorted(touched)})
         # The development records own this person's standing: only the values they give are taken.
         refused = sorted(k for k in touched if changes[k] != derived[k])
         if refused:
@@ -299,6 +382,70 @@ def person_update(*, actor, person: Person, from_records: bool = False, **change
             after[field_label(person, key)] = SENSITIVE_CHANGED
     if after != before:
         record_change(actor=actor, action=ChangeAction.UPDATE, obj=person, before=before, after=after)
+    return person
+
+
+@transaction.atomic
+def person_backfill(
+    *,
+    actor,
+    person: Person,
+    reason: str,
+    standing: str,
+    applied_on: dt.date | None = None,
+    activist_on: dt.date | None = None,
+    candidate_on: dt.date | None = None,
+    admitted_on: dt.date | None = None,
+    converted_on: dt.date | None = None,
+) -> Person:
+    """补录: enter (or correct) the standing and milestone dates of someone without development
+    records — a member who joined before the system, a transfer in — with the reason they come from.
+
+    The dates given must be in order, not in the future and fit the standing; earlier ones may be
+    unknown (a full member needs only the admission and conversion dates). The file is marked 补录
+    with who, when and why, and the change log keeps the reason. Refused for a person with a case:
+    their standing comes from the records.
+    """
+    person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, person.org, _("您无权补录该同志的入党信息。"))
+    if not person.is_active:
+        raise ValidationError(_("该人员已减少（不在册），档案不能再修改。"))
+    if hooks.derived_standing(person) is not None:
+        raise ValidationError(
+            _(
+                "该同志已建立发展纪实，政治面貌和各阶段日期由发展纪实的步骤记录生成，不能补录；请在发展纪实中办理。"
+            )
+        )
+    values = {
+        "standing": standing, "applied_on": applied_on, "activist_on": activist_on,
+        "candidate_on": candidate_on, "admitted_on": admitted_on, "converted_on": converted_on,
+    }  # fmt: skip
+    errors: dict[str, list[str]] = {}
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    data = dict(values, birth_date=person.birth_date)
+    _clean_milestones(data, err, today=timezone.localdate(), mode=BACKFILL)
+    reason = _clean_reason(reason, errors)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(person, PERSON_FIELDS + BACKFILL_LOG_FIELDS)
+    old_entry = counts.person_entry(person, -1)
+    before_change = hooks.before_person_change(person)
+    for key, value in values.items():
+        setattr(person, key, value)
+    _mark_backfilled(person, actor, reason)
+    person.save()
+    new_entry = counts.person_entry(person, +1)
+    if new_entry[:3] != old_entry[:3]:
+        counts.apply(counts.deltas_for([old_entry, new_entry]))
+    hooks.after_person_change(before_change, person)
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=person, before=before,
+        after=snapshot(person, PERSON_FIELDS + BACKFILL_LOG_FIELDS), message=BACKFILL_MESSAGE,
+    )  # fmt: skip
     return person
 
 
@@ -361,11 +508,16 @@ def people_bulk_create(
     message: str = gettext_noop("批量建档"),
     batch_size: int = 5000,
     history: bool = False,
+    backfill_reason: str = "",
 ) -> int:
     """Create many files at once, all or nothing, with the same checks as person_create.
 
     Used by the demo loader and imports. Each row carries an `org` (an Org instance). `history`:
     legacy records (see clean_person_fields).
+    `backfill_reason`: the rows are 补录 (standing and dates from outside the system, e.g. "导入：
+    file.xlsx"): each file is marked with the actor, the time and this reason. A row may carry its
+    own "backfill_reason" instead (an empty one: not 补录), e.g. the pre-system members of a load
+    whose other rows get development records.
     """
     people: list[Person] = []
     row_errors: list[tuple[int, str, str]] = []
@@ -375,9 +527,10 @@ def people_bulk_create(
     fresh = Org.objects.in_bulk({row["org"].pk for row in rows if row.get("org") is not None})
     for number, row in enumerate(rows, start=1):
         data = dict(row)
+        reason = data.pop("backfill_reason", backfill_reason)
         org = fresh.get(data["org"].pk) if data.get("org") is not None else None
         data["org"] = org
-        errors = clean_person_fields(data, history=history)
+        errors = clean_person_fields(data, history=history, backfill=bool(reason))
         if org_errors := _check_org(org):
             errors.setdefault("org", []).extend(org_errors)
         elif actor is not None:
@@ -392,11 +545,16 @@ def people_bulk_create(
                     _("与第%(row)d行的公民身份号码重复。") % {"row": seen[id_number]}
                 )
             seen[id_number] = number
+        if reason:
+            reason = _clean_reason(reason, errors)
         for field, messages in errors.items():
             label = str(Person._meta.get_field(field).verbose_name)
             row_errors.extend((number, label, m) for m in messages)
         if not errors:
-            people.append(_new_person(data))
+            person = _new_person(data)
+            if reason:
+                _mark_backfilled(person, actor, reason)
+            people.append(person)
     existing = set()
     ids = list(seen)
     for start in range(0, len(ids), 900):

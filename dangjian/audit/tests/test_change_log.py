@@ -57,6 +57,7 @@ def person_fields(**overrides) -> dict:
         "standing": "probationary",
         "applied_on": dt.date(2010, 3, 1),
         "admitted_on": dt.date(2011, 12, 1),
+        "backfill_reason": "据本人党员档案补录",  # a probationary member's file is 补录
     }
     data.update(overrides)
     return data

@@ -12,7 +12,7 @@ from dangjian.accounts.models import Action
 from dangjian.audit import ledger
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_changes
-from dangjian.development import chain
+from dangjian.development import acting, chain
 from dangjian.development import rules as engine
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.facts import build_facts
@@ -30,7 +30,9 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
     """Create cases with their recorded history at once (补录: imports, demo data), all or nothing.
 
     Each row: {"person": Person, "special_basis": str, "remarks": str (optional),
-    "records": [{"step", "on", "data", "org"}]}.
+    "records": [{"step", "on", "data", "org", "meeting", "resolution"}]}; "meeting" and "resolution"
+    (optional) link a meeting step to the meeting record that decided it. A record without "org" is
+    the branch's, or for a superior step (13, 16, 17, 18, 24) the superior committee's (acting.acting_org).
     The same engine checks every case; findings are stored on the records and counted on the case,
     but do not block: this is history being entered, and `dangjian check` reports it.
     """
@@ -84,6 +86,7 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
     # objects are dropped before the next is built. Still one transaction (the caller's).
     for begin in range(0, len(rows), BACKFILL_CHUNK):
         chunk = rows[begin : begin + BACKFILL_CHUNK]
+        committees = acting.superior_committees(row["person"].org for row in chunk)
         cases: list[Case] = []
         case_records: list[list[StepRecord]] = []
         for row in chunk:
@@ -96,8 +99,11 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
                     case=case,
                     step=rec["step"],
                     on=rec["on"],
-                    org=rec.get("org") or person.org,
+                    org=rec.get("org")
+                    or acting.acting_org(person.org, rec["step"], committees[person.org_id]),
                     data=_jsonable(dict(rec.get("data") or {})),
+                    meeting=rec.get("meeting"),
+                    resolution=rec.get("resolution"),
                     note=rec.get("note", ""),
                     is_backfill=True,
                     actor=actor_user,

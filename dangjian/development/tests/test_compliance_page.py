@@ -40,8 +40,18 @@ def rows(response) -> list[tuple[str, str]]:
     return [(f.name, f.rule) for f in response.context["page"].object_list]
 
 
-def test_admin_sees_every_finding_with_summaries(world, client_as, findings):
+def test_the_page_opens_on_the_summary_and_the_findings_are_one_click_away(world, client_as, findings):
     response = client_as(world.admin).get(URL)
+    assert response.status_code == 200 and response.context["view"] == "summary"
+    assert response.context["page"] is None  # no findings table until asked for
+    body = response.content.decode()
+    assert 'id="compliance-table"' not in body and 'id="compliance-findings-link"' in body
+    assert "查看问题清单（3 处）" in body and 'href="?view=findings"' in body
+    assert 'href="?org=BR-A1-2&amp;view=findings"' in body  # an org's total drills down to its findings
+
+
+def test_admin_sees_every_finding_with_summaries(world, client_as, findings):
+    response = client_as(world.admin).get(URL, {"view": "findings"})
     assert response.status_code == 200
     assert sorted(rows(response)) == [("乙县人", "R-TALK"), ("培养短", "R-CULT"), ("迟谈话", "R-TALK")]
     result = response.context["result"]
@@ -50,18 +60,18 @@ def test_admin_sees_every_finding_with_summaries(world, client_as, findings):
     assert {(c.key, c.total) for c in result.by_org} == {("BR-A1-1", 1), ("BR-A1-2", 1), ("BR-B-1", 1)}
     body = response.content.decode()
     assert "按规则检查了 4 份发展纪实（规则集：national-2014），符合筛选条件的问题 3 处，涉及 3 人。" in body
-    assert 'href="?rule=R-CULT"' in body and 'href="?org=BR-A1-2"' in body  # clickable summaries
-    assert f'href="{EXPORT}"' in body
+    assert 'href="?view=findings&amp;rule=R-CULT"' in body and 'href="?view=findings&amp;org=BR-A1-2"' in body
+    assert f'href="{EXPORT}?view=findings"' in body
     assert mask_id_number(findings["late"].id_number) in body and findings["late"].id_number not in body
     assert 'class="nav-link active" href="/development/compliance/"' in body
 
 
 def test_secretary_sees_only_their_branch(world, client_as, findings):
     client = client_as(world.secretary)
-    assert rows(client.get(URL)) == [("迟谈话", "R-TALK")]
+    assert rows(client.get(URL, {"view": "findings"})) == [("迟谈话", "R-TALK")]
     for code in ("BR-B-1", "CTY-A", "BR-A1-2", "NOPE"):
         # The org picker refuses it with a Chinese error; the page shows the secretary's own scope.
-        page = client.get(URL, {"org": code})
+        page = client.get(URL, {"org": code, "view": "findings"})
         assert page.status_code == 200 and page.context["org"] is None
         assert f"找不到“{code}”，或该党组织不在您的管理范围内" in page.content.decode()
         assert rows(page) == [("迟谈话", "R-TALK")]
@@ -70,17 +80,22 @@ def test_secretary_sees_only_their_branch(world, client_as, findings):
 
 def test_organizer_sees_their_town(world, client_as, findings):
     client = client_as(world.organizer)
-    assert sorted(rows(client.get(URL))) == [("培养短", "R-CULT"), ("迟谈话", "R-TALK")]
-    assert rows(client.get(URL, {"org": "BR-A1-2"})) == [("培养短", "R-CULT")]
+    assert sorted(rows(client.get(URL, {"view": "findings"}))) == [
+        ("培养短", "R-CULT"),
+        ("迟谈话", "R-TALK"),
+    ]
+    assert rows(client.get(URL, {"view": "findings", "org": "BR-A1-2"})) == [("培养短", "R-CULT")]
     assert "不在您的管理范围内" in client.get(URL, {"org": "CTY-B"}).content.decode()
     # The picker takes the label it fills in ("名称（代码）") and a name as well as a code.
-    assert rows(client.get(URL, {"org": "东城镇第二党支部（BR-A1-2）"})) == [("培养短", "R-CULT")]
-    assert rows(client.get(URL, {"org": "东城镇第二党支部"})) == [("培养短", "R-CULT")]
+    assert rows(client.get(URL, {"view": "findings", "org": "东城镇第二党支部（BR-A1-2）"})) == [
+        ("培养短", "R-CULT")
+    ]
+    assert rows(client.get(URL, {"view": "findings", "org": "东城镇第二党支部"})) == [("培养短", "R-CULT")]
 
 
 def test_viewer_may_view_with_masked_id_numbers(world, client_as, findings):
     client = client_as(world.viewer)
-    response = client.get(URL)
+    response = client.get(URL, {"view": "findings"})
     assert sorted(rows(response)) == [("培养短", "R-CULT"), ("迟谈话", "R-TALK")]
     body = response.content.decode()
     for person in (findings["late"], findings["short"]):
@@ -105,18 +120,25 @@ def test_login_required(client, findings):
 
 def test_filters(world, client_as, findings):
     client = client_as(world.admin)
-    assert sorted(rows(client.get(URL, {"rule": "R-TALK"}))) == [("乙县人", "R-TALK"), ("迟谈话", "R-TALK")]
-    assert rows(client.get(URL, {"severity": "violation"})) == [("培养短", "R-CULT")]
-    assert rows(client.get(URL, {"step": "7"})) == [("培养短", "R-CULT")]
-    assert rows(client.get(URL, {"step": "2", "org": "CTY-B"})) == [("乙县人", "R-TALK")]
-    assert rows(client.get(URL, {"q": "迟谈"})) == [("迟谈话", "R-TALK")]
-    assert rows(client.get(URL, {"q": findings["other"].id_number.lower()})) == [("乙县人", "R-TALK")]
+    assert sorted(rows(client.get(URL, {"view": "findings", "rule": "R-TALK"}))) == [
+        ("乙县人", "R-TALK"),
+        ("迟谈话", "R-TALK"),
+    ]
+    assert rows(client.get(URL, {"view": "findings", "severity": "violation"})) == [("培养短", "R-CULT")]
+    assert rows(client.get(URL, {"view": "findings", "step": "7"})) == [("培养短", "R-CULT")]
+    assert rows(client.get(URL, {"view": "findings", "step": "2", "org": "CTY-B"})) == [("乙县人", "R-TALK")]
+    assert rows(client.get(URL, {"view": "findings", "q": "迟谈"})) == [("迟谈话", "R-TALK")]
+    assert rows(client.get(URL, {"view": "findings", "q": findings["other"].id_number.lower()})) == [
+        ("乙县人", "R-TALK")
+    ]
     assert (
-        rows(client.get(URL, {"q": findings["other"].id_number[:10]})) == []
+        rows(client.get(URL, {"view": "findings", "q": findings["other"].id_number[:10]})) == []
     )  # a full ID number, not a part
-    assert rows(client.get(URL, {"rule": "R-TALK", "severity": "violation"})) == []
+    assert rows(client.get(URL, {"view": "findings", "rule": "R-TALK", "severity": "violation"})) == []
     # Unknown values are ignored, not errors.
-    assert len(rows(client.get(URL, {"rule": "R-NOPE", "severity": "x", "step": "99"}))) == 3
+    assert (
+        len(rows(client.get(URL, {"view": "findings", "rule": "R-NOPE", "severity": "x", "step": "99"}))) == 3
+    )
     # The rule summary keeps counting the other rules while one is chosen, so one can switch.
     response = client.get(URL, {"rule": "R-CULT"})
     assert [(c.key, c.total) for c in response.context["result"].by_rule] == [("R-TALK", 2), ("R-CULT", 1)]
@@ -130,9 +152,9 @@ def test_pagination_keeps_the_filters(world, client_as, findings, monkeypatch):
     client = client_as(world.admin)
     first = client.get(URL, {"severity": "warning"})
     assert len(rows(first)) == 2 and 'href="?severity=warning&amp;page=2"' not in first.content.decode()
-    first = client.get(URL)
-    assert 'href="?page=2"' in first.content.decode()
-    second = client.get(URL, {"page": 2})
+    first = client.get(URL, {"view": "findings"})
+    assert 'href="?view=findings&amp;page=2"' in first.content.decode()
+    second = client.get(URL, {"view": "findings", "page": 2})
     assert len(rows(second)) == 1
     assert {*rows(first), *rows(second)} == {("乙县人", "R-TALK"), ("培养短", "R-CULT"), ("迟谈话", "R-TALK")}
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from dangjian.development.catalog import STEP_BY_NUMBER, STEPS
 from dangjian.development.rules import RULE_BY_ID, RULES, SEVERITY_LABELS
 from dangjian.orgs.fields import OrgPickerForm
 from dangjian.orgs.selectors import ancestors_in_scope
+from dangjian.people.selectors import backfilled_people
 
 COMPLIANCE_PAGE_SIZE = 100
 COMPLIANCE_ORG_ROWS = 20
@@ -48,25 +50,58 @@ def _may_unmask(user, filters: dict) -> bool:
     return all(scope.can(user, Action.VIEW_PERSONAL_DATA, o) for o in orgs)
 
 
+# What the page shows: the summary (counts by rule and by org, the 补录 people; the default), the
+# findings (once asked for, or once a rule, severity, step or person is chosen), or the 补录 list.
+SUMMARY, FINDINGS, BACKFILL = "summary", "findings", "backfill"
+
+
+def _compliance_view(request, filters: dict) -> str:
+    asked = request.GET.get("view", "")
+    if asked in (FINDINGS, BACKFILL):
+        return asked
+    if filters["rule"] or filters["severity"] or filters["step"] is not None or filters["query"]:
+        return FINDINGS
+    return SUMMARY
+
+
+def _backfilled(user, filters: dict):
+    """The 补录 people in the chosen scope (and matching the person filter)."""
+    people = backfilled_people(user, filters["org"])
+    query = filters["query"]
+    if query:
+        people = people.filter(Q(name__contains=query) | Q(id_number=query.upper()))
+    return people
+
+
 @login_required
 def compliance(request):
     filters = _compliance_filters(request)
     org = filters["org"]
+    view = _compliance_view(request, filters)
+    backfilled = _backfilled(request.user, filters)
+    common = {
+        "nav": "compliance", **filters, "view": view,
+        "ancestors": ancestors_in_scope(request.user, org) if org is not None else [],
+        "can_unmask": _may_unmask(request.user, filters),
+        "rules": [(r.id, r.title) for r in RULES], "severities": list(SEVERITY_LABELS.items()),
+        "steps": [(s.number, s.name) for s in STEPS],
+    }  # fmt: skip
+    if view == BACKFILL:
+        page = Paginator(backfilled, COMPLIANCE_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "development/compliance.html", {**common, "page": page})
     result = selectors.compliance_for(
         request.user, org=org, query=filters["query"], rule=filters["rule"], severity=filters["severity"],
         step=filters["step"],
     )  # fmt: skip
-    page = Paginator(result.findings, COMPLIANCE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = None
+    if view == FINDINGS:
+        page = Paginator(result.findings, COMPLIANCE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "development/compliance.html",
         {
-            "nav": "compliance", **filters, "result": result, "page": page,
-            "rules": [(r.id, r.title) for r in RULES], "severities": list(SEVERITY_LABELS.items()),
-            "steps": [(s.number, s.name) for s in STEPS],
+            **common, "result": result, "page": page, "backfilled_count": backfilled.count(),
             "by_org": result.by_org[:COMPLIANCE_ORG_ROWS], "org_rows_hidden": max(0, len(result.by_org) - COMPLIANCE_ORG_ROWS),
-            "ancestors": ancestors_in_scope(request.user, org) if org is not None else [],
-            "can_unmask": _may_unmask(request.user, filters),
         },
     )  # fmt: skip
 

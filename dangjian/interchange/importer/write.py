@@ -31,7 +31,7 @@ from dangjian.interchange.reader import Problem, Workbook
 from dangjian.orgs.models import Org
 from dangjian.orgs.services import org_tree_bulk_create
 from dangjian.people.models import Category, Standing
-from dangjian.people.services import BulkRowError, people_bulk_create
+from dangjian.people.services import BACKFILL_REASON_MAX, BulkRowError, people_bulk_create
 
 CASE_CHUNK = 2000
 
@@ -51,13 +51,17 @@ def _write(
     categories = category_labels()
     person_rows: list[dict] = []
     origin: list[tuple[str, int, str]] = []
+    # Roster rows without a development row are members whose dates come from the workbook, not from
+    # records: 补录, marked with the importing user and the file (development rows are not: their
+    # cases' records give the standing).
+    backfill_reason = f"导入：{workbook.filename}"[:BACKFILL_REASON_MAX]
     for row in member_plan:
         v = row.values
         standing = Standing.FULL if v.get("converted_on") else Standing.PROBATIONARY
         person_rows.append({
             "name": v["name"], "id_number": v["id_number"], "org": lookup[v["org_code"]], "standing": standing,
             "admitted_on": v.get("admitted_on"), "converted_on": v.get("converted_on"),
-            "on_probation_watch": v.get("standing") == "留党察看",
+            "on_probation_watch": v.get("standing") == "留党察看", "backfill_reason": backfill_reason,
         })  # fmt: skip
         origin.append((MEMBERS, row.number, v["name"]))
     roster_watch = {r.values.get("id_number") for r in member_rows if r.values.get("standing") == "留党察看"}

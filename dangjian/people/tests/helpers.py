@@ -33,6 +33,7 @@ def fields(**overrides) -> dict:
         "candidate_on": dt.date(2011, 7, 1),
         "admitted_on": dt.date(2011, 12, 1),
         "converted_on": dt.date(2012, 12, 1),
+        "backfill_reason": "据本人党员档案补录",  # a member's file is 补录 (no development records)
     }
     data.update(overrides)
     return data

@@ -12,7 +12,7 @@ from dangjian.orgs.services import org_move
 from dangjian.people import counts
 from dangjian.people.models import Category, Person
 from dangjian.people.selectors import active_count, category_counts, standing_counts
-from dangjian.people.services import person_reduce, person_update
+from dangjian.people.services import person_backfill, person_reduce, person_update
 
 
 def assert_consistent():
@@ -34,9 +34,9 @@ def test_random_series_of_changes_keeps_counts_exact(world, seed):
                 person_update(actor=None, person=rng.choice(people), org=rng.choice(branches))
             elif action == "standing":
                 person = rng.choice(people)
-                person_update(actor=None, person=person, standing="full", converted_on=dt.date(2013, 1, 1),
-                              admitted_on=dt.date(2012, 1, 1), candidate_on=dt.date(2011, 7, 1),
-                              activist_on=dt.date(2010, 6, 1))  # fmt: skip
+                person_backfill(actor=None, person=person, standing="full", converted_on=dt.date(2013, 1, 1),
+                                admitted_on=dt.date(2012, 1, 1), candidate_on=dt.date(2011, 7, 1),
+                                activist_on=dt.date(2010, 6, 1), reason="据档案补录")  # fmt: skip
             elif action == "category":
                 person_update(actor=None, person=rng.choice(people), category=rng.choice(Category.values))
             elif action == "reduce":

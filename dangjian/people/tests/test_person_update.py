@@ -35,21 +35,19 @@ def test_update_rejects_reduction_fields(world):
     assert all_messages(info.value) == ["不能直接修改这些字段：reduction。"]
 
 
-def test_update_validates_like_create(world):
+def test_update_refuses_the_standing_of_someone_without_records(world):
+    """Without a case the standing and its dates change only by 补录 (person_backfill), with a reason."""
     person = world.people["applicant"]
     before = db_state()
     with pytest.raises(ValidationError) as info:
-        person_update(actor=world.admin, person=person, standing=Standing.FULL)
-    assert "发展阶段为“正式党员”时须填写转为正式党员日期。" in errors_of(info.value)["converted_on"]
+        person_update(
+            actor=world.secretary, person=person, standing=Standing.ACTIVIST, activist_on=dt.date(2011, 1, 1)
+        )
+    message = "政治面貌和各阶段日期不能在档案中直接修改：该同志没有发展纪实，请通过“补录入党信息”办理并写明补录原因。"
+    assert errors_of(info.value) == {"activist_on": [message], "standing": [message]}
     assert db_state() == before
-
-
-def test_promotion_through_update(world):
-    person = person_update(
-        actor=world.secretary, person=world.people["applicant"], standing=Standing.ACTIVIST,
-        activist_on=dt.date(2011, 1, 1),
-    )  # fmt: skip
-    assert Person.objects.get(pk=person.pk).standing == Standing.ACTIVIST
+    # Unchanged values pass (a form sends them back as they are).
+    person_update(actor=world.secretary, person=person, standing=person.standing, work_unit="供销社")
 
 
 def test_secretary_cannot_move_a_person_out_of_scope(world):

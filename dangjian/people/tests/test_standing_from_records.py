@@ -13,7 +13,7 @@ from dangjian.conftest import make_person
 from dangjian.development.rulesets import ensure_national
 from dangjian.development.services import case_open, step_record
 from dangjian.people.models import Person, Standing
-from dangjian.people.services import person_update
+from dangjian.people.services import person_backfill, person_update
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +80,14 @@ def test_api_patch_of_the_standing_is_refused(world, applicant, client):
     assert Person.objects.get(pk=applicant.pk).standing == Standing.APPLICANT
 
 
-def test_a_person_without_a_case_keeps_an_editable_standing(world):
+def test_a_person_without_a_case_changes_standing_only_by_backfill(world):
     person = make_person(world.branch_a1_1, name="老党员", standing="probationary")
-    person_update(
-        actor=world.secretary, person=person, standing=Standing.FULL, converted_on=dt.date(2013, 1, 1)
-    )
+    with pytest.raises(ValidationError):
+        person_update(
+            actor=world.secretary, person=person, standing=Standing.FULL, converted_on=dt.date(2013, 1, 1)
+        )
+    person_backfill(actor=world.secretary, person=person, standing=Standing.FULL, admitted_on=person.admitted_on,
+                    converted_on=dt.date(2013, 1, 1), reason="据本人党员档案补录")  # fmt: skip
     assert Person.objects.get(pk=person.pk).standing == Standing.FULL
 
 
