@@ -1,8 +1,9 @@
-"""The development pages, one module per subject: `cases` (board, case page, case actions, due list),
-`steps` (the step form and member search), `rulesets` (规则配置) and `checks` (合规检查)."""
+"""The development pages, one module per subject: `board` (the 发展党员 board), `cases` (case page,
+case actions, due list), `steps` (the step form and member search), `rulesets` (规则配置) and
+`checks` (合规检查)."""
 
+from dangjian.development.views.board import board
 from dangjian.development.views.cases import (
-    board,
     case_detail,
     case_open,
     case_special_basis,
