@@ -40,9 +40,13 @@ def stats_text(stats: CampaignStats) -> str:
         ("志愿服务", f"{_n(v['events'])}场，参与{_n(v['participants'])}人次，服务群众{_n(v['people_served'])}人次"),
         ("一线递交入党申请", f"{_n(f['applications'])}人（已建立发展纪实{_n(f['cases'])}，待原单位接收{_n(f['pending'])}）"),
         ("火线发展党员", f"{_n(f['admitted'])}名" + (f"（{categories}；其中社区（村）基层干部"
-                                                   f"{_n(f['admitted_grassroots_cadres'])}）" if categories else "")),
+                                                   f"{_n(f['admitted_grassroots_cadres'])}）" if categories else "")
+                   + f"，其中经本次动员一线推荐{_n(f['recommended_admitted'])}名"),
         ("通报表扬", f"{_n(k['bulletins'])}期，先进集体{_n(k['collectives'])}个，先进个人{_n(k['individuals'])}名"),
     ]  # fmt: skip
     width = max(len(label) for label, _ in rows)
     lines = [head, *(f"{label}{'　' * (width - len(label))}　{text}" for label, text in rows)]
+    lines.append(
+        f"注：火线发展党员为{f['from']}至{f['to']}{c.org.name}范围内按火线入党特殊规定接收的预备党员，与统计分析、工作简报同一口径。"
+    )
     return "\n".join(lines)

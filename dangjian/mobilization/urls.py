@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/duty/", views.duty, name="mobilization-duty"),
     path("<int:pk>/volunteer/", views.volunteer, name="mobilization-volunteer"),
     path("<int:pk>/frontline/", views.frontline, name="mobilization-frontline"),
+    path("<int:pk>/frontline/admitted/", views.frontline_admitted, name="mobilization-frontline-admitted"),
     path("<int:pk>/commendations/", views.commendations, name="mobilization-commendations"),
     path("<int:pk>/suggest/people/", views.suggest_people, name="mobilization-suggest-people"),
     path("<int:pk>/suggest/orgs/", views.suggest_orgs, name="mobilization-suggest-orgs"),

@@ -66,6 +66,22 @@ EVENT_FIELDS = {key: f for key, f, _label in EVENTS}
 FRONTLINE_Q = Q(case__isnull=False) & ~Q(case__special_basis__regex=r"^\s*$")
 
 
+def frontline_admissions(org: Org, start: dt.date, end: dt.date, *, user=None) -> QuerySet[Person]:
+    """火线发展党员 — the one definition every page, document and command counts.
+
+    The people of `org`'s subtree admitted as probationary members (接收预备党员: the admission
+    date step 17 gives the file) from `start` to `end` inclusive, whose development case has a
+    frontline special basis (Case.special_basis, 火线入党). People who have left the books since
+    stay: they were admitted here. With `user`, only the part of the subtree in their scope (the
+    caller checks `org` itself). The stats page, `dangjian stats`, the briefing and the campaign
+    dashboard all count this queryset; its rows are the records behind the figure.
+    """
+    qs = Person.objects.filter(subtree_q(org.path, "org__path"), admitted_on__range=(start, end))
+    if user is not None:
+        qs = qs.filter(scope.scope_q(user, Action.VIEW, prefix="org__path"))
+    return qs.filter(FRONTLINE_Q)
+
+
 # ---------------------------------------------------------------------------------------------
 # Period
 
@@ -280,11 +296,7 @@ def subtree_stats(user, org: Org, period: Period) -> Stats:
     people = Person.objects.filter(subtree_q(org.path, "org__path"))
     flow = people.filter(in_period).values_list("id", "org__path", *EVENT_FIELDS.values()).order_by()
     # Frontline admissions are few: one small query instead of joining every case to the scan.
-    frontline_ids = set(
-        people.filter(admitted_on__range=(period.start, period.end))
-        .filter(FRONTLINE_Q)
-        .values_list("id", flat=True)
-    )
+    frontline_ids = set(frontline_admissions(org, period.start, period.end).values_list("id", flat=True))
     totals: Counter = Counter()
     monthly: dict[str, Counter] = {mo: Counter() for mo in period.months}
     per_child: dict[str, Counter] = {c.path: Counter() for c in children}
@@ -402,9 +414,10 @@ def drill_people(user, org: Org, params) -> QuerySet[Person]:
     event = params.get("event", "")
     if event in EVENT_FIELDS:
         period = parse_period(params.get("from"), params.get("to"))
-        qs = qs.filter(**{f"{EVENT_FIELDS[event]}__range": (period.start, period.end)})
         if event == "admitted" and params.get("frontline") == "1":
-            qs = qs.filter(FRONTLINE_Q)
+            qs = frontline_admissions(org, period.start, period.end)
+        else:
+            qs = qs.filter(**{f"{EVENT_FIELDS[event]}__range": (period.start, period.end)})
     else:
         qs = qs.filter(reduction="")
     standing = params.get("standing", "")

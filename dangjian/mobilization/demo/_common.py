@@ -6,11 +6,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from dangjian.orgs.models import Org, OrgKind
-from dangjian.people.models import Person, Standing
+from dangjian.people.membership import full_member_on_q, member_on_q
+from dangjian.people.models import Person
 
 EPIDEMIC_START = dt.date(2020, 1, 24)
 
@@ -97,10 +98,16 @@ def _phone(rng: random.Random) -> str:
 
 
 class _Pool:
-    """Orgs and active members of the demo tree, read once."""
+    """Orgs of the demo tree, and their members as of a day, read once.
+
+    Members are chosen by the day the work is done, not by today's standing: a campaign of 2020
+    may only name people who were full members (正式党员) in 2020 as secretaries, seconded members,
+    post holders and party members of its teams (people.membership).
+    """
 
     def __init__(self, root: Org, regions: list[str]):
         self.regions = regions  # the ID-number region code of each county, in tree order
+        self.root = root
         self.orgs = {
             o.pk: o for o in Org.objects.filter(path__startswith=root.path, dissolved_on__isnull=True)
         }
@@ -112,36 +119,60 @@ class _Pool:
             (o for o in self.orgs.values() if o.has_approval_authority and not o.is_local_committee),
             key=lambda o: o.path,
         )
-        sizes = dict(
-            Person.objects.filter(org__path__startswith=root.path, standing=Standing.FULL, reduction="")
-            .values_list("org_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        self.sizes = sizes
-        self._members: dict[int, list[Person]] = {}
+        self._sizes: dict[tuple, dict[int, int]] = {}
+        self._members: dict[tuple, list[Person]] = {}
 
-    def members(self, orgs: list[Org]) -> dict[int, list[Person]]:
-        """Up to MEMBERS_PER_ORG full members of each org (loaded once per org, lowest ids first).
+    @staticmethod
+    def _q(on: dt.date, through: dt.date | None) -> Q:
+        # Full members on `on` who are still members on `through` (the work lasts that long).
+        return full_member_on_q(on) & member_on_q(through or on)
+
+    def sizes(self, on: dt.date, through: dt.date | None = None) -> dict[int, int]:
+        """Full members (正式党员) of each org on `on` (and still members on `through`)."""
+        if (on, through) not in self._sizes:
+            self._sizes[(on, through)] = dict(
+                Person.objects.filter(self._q(on, through), org__path__startswith=self.root.path)
+                .values_list("org_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+        return self._sizes[(on, through)]
+
+    def members(
+        self, orgs: list[Org], on: dt.date, through: dt.date | None = None
+    ) -> dict[int, list[Person]]:
+        """Up to MEMBERS_PER_ORG people of each org who were full members on `on` and still members
+        on `through` (loaded once per org and days, lowest ids first).
 
         A window function keeps the first few per org: building a model instance for each of the
         city's 134,000 members would cost seconds.
         """
-        missing = [o.pk for o in orgs if o.pk not in self._members]
+        key = (on, through)
+        missing = [o.pk for o in orgs if (key, o.pk) not in self._members]
         rank = Window(RowNumber(), partition_by=F("org_id"), order_by=F("id").asc())
         for start in range(0, len(missing), 900):
             chunk = missing[start : start + 900]
             for pk in chunk:
-                self._members[pk] = []
+                self._members[(key, pk)] = []
             for person in (
-                Person.objects.filter(org_id__in=chunk, standing=Standing.FULL, reduction="")
+                Person.objects.filter(self._q(on, through), org_id__in=chunk)
                 .annotate(rank=rank)
                 .filter(rank__lte=MEMBERS_PER_ORG)
-                .only("id", "org_id", "name", "converted_on", "on_probation_watch", "standing", "reduction")
+                .only(
+                    "id",
+                    "org_id",
+                    "name",
+                    "admitted_on",
+                    "converted_on",
+                    "on_probation_watch",
+                    "standing",
+                    "reduction",
+                    "reduced_on",
+                )
                 .order_by("id")
             ):
-                self._members[person.org_id].append(person)
-        return {o.pk: self._members[o.pk] for o in orgs}
+                self._members[(key, person.org_id)].append(person)
+        return {o.pk: self._members[(key, o.pk)] for o in orgs}
 
     def approver(self, org: Org) -> Org:
         for end in range(len(org.path), 0, -Org.steplen):

@@ -30,14 +30,19 @@ from ._common import (
 
 # ---- campaign 1: the 2020 epidemic -------------------------------------------------------------
 
+# Everyone the campaign names in a role for party members was a full member when it began and was
+# still on the books when it ended (people.membership): never someone admitted in a later year.
+SERVED = (EPIDEMIC_START, EPIDEMIC_END)
+
 
 def _temporary_orgs(campaign, scale: Scale, pool: _Pool, rng: random.Random) -> list:
     first_branches: dict[int, list[Org]] = defaultdict(list)
+    sizes = pool.sizes(*SERVED)
     for branch in pool.branches:
         group = first_branches[pool.approver(branch).pk]
-        if len(group) < 3:
+        if len(group) < 3 and sizes.get(branch.pk, 0):
             group.append(branch)
-    members = pool.members([b for group in first_branches.values() for b in group])
+    members = pool.members([b for group in first_branches.values() for b in group], *SERVED)
     below: dict[int, list[Person]] = defaultdict(list)
     for parent_id, group in first_branches.items():
         for branch in group:
@@ -188,7 +193,7 @@ def _frontline_people(scale: Scale, pool: _Pool, rng: random.Random) -> tuple[li
     }  # fmt: skip
     by_unit: dict[str, list[Org]] = defaultdict(list)
     for branch in pool.branches:
-        if pool.sizes.get(branch.pk, 0) >= 3:
+        if pool.sizes(*SERVED).get(branch.pk, 0) >= 3:
             by_unit[branch.unit_type].append(branch)
     plan = [(c, True) for c, n in scale.admitted.items() for _ in range(n)]
     plan += [(rng.choice(["medical", "police", "community_worker", "village_cadre", "other"]), False)
@@ -233,7 +238,7 @@ def _frontline_history(person: Person, pool: _Pool, introducers: list[int], rng:
     applied, meeting, converted = person.applied_on, person.admitted_on, person.converted_on
     candidate = applied + dt.timedelta(days=1)
     approver = pool.approver(pool.orgs[person.org_id])
-    votes = _votes(rng, pool.sizes.get(person.org_id, 3))
+    votes = _votes(rng, pool.sizes(*SERVED).get(person.org_id, 3))
     return [
         {"step": 1, "on": applied, "data": {}}, {"step": 2, "on": applied, "data": {}},
         {"step": 7, "on": candidate, "data": {}}, {"step": 8, "on": candidate, "data": {}},
@@ -267,7 +272,7 @@ def _frontline(campaign, scale: Scale, pool: _Pool, rng: random.Random) -> list[
         people_bulk_create(actor=None, rows=rows, message="一线推荐（演示）")
         saved = {p.id_number: p for p in Person.objects.filter(id_number__in=[r["id_number"] for r in rows])}
         people = [saved[r["id_number"]] for r in rows]
-        members = pool.members([pool.orgs[p.org_id] for p in people])
+        members = pool.members([pool.orgs[p.org_id] for p in people], *SERVED)
         backfill = []
         for person, is_admitted in zip(people, admitted, strict=True):
             if is_admitted:
@@ -359,10 +364,10 @@ def _epidemic(scale: Scale, root: Org, pool: _Pool, rng: random.Random, log) -> 
     )  # fmt: skip
     _temporary_orgs(campaign, scale, pool, rng)
     log(f"  临时党组织 {scale.temporary_orgs} 个……")
-    branches = [b for b in pool.branches if pool.sizes.get(b.pk, 0) >= 2]
+    branches = [b for b in pool.branches if pool.sizes(*SERVED).get(b.pk, 0) >= 2]
     if len(branches) > BRANCHES_AT_WORK:
         branches = sorted(rng.sample(branches, k=BRANCHES_AT_WORK), key=lambda b: b.path)
-    members = pool.members(branches)
+    members = pool.members(branches, *SERVED)
     team_rows = _team_rows(
         scale, branches, members, rng, EPIDEMIC_START + dt.timedelta(days=2), scale.duty_teams
     )
@@ -388,7 +393,7 @@ def _epidemic(scale: Scale, root: Org, pool: _Pool, rng: random.Random, log) -> 
                "registered_on": EPIDEMIC_START + dt.timedelta(days=rng.randint(3, 15)), "address": f"{rng.randint(1, 30)}栋"}
               for p in rng.sample(organ_members, k=min(scale.registrations, len(organ_members)))],
     )  # fmt: skip
-    nodes = _grid(campaign, scale, communities, pool.members(communities), regs, rng)
+    nodes = _grid(campaign, scale, communities, pool.members(communities, *SERVED), regs, rng)
     log(f"  网格 {nodes} 个、双报到 {len(regs)} 人……")
     _duty(campaign, scale, EPIDEMIC_START + dt.timedelta(days=8), rng)
     volunteer_teams = list(campaign.teams.filter(kind="volunteer").select_related("org").order_by("id")[:200])

@@ -32,8 +32,9 @@ def _forest_fire(reference: dt.date, pool: _Pool, rng: random.Random) -> Campaig
         actor=None, org=town, name="2026年冬季森林防灭火", kind="disaster", code="SLFH-2026", starts_on=start,
         description="冬春森林防灭火：卡口值守、巡山护林、野外用火管控。",
     )  # fmt: skip
-    branches = [b for b in pool.branches if b.path.startswith(town.path) and pool.sizes.get(b.pk, 0) >= 5][:4]
-    members = pool.members(branches)
+    sizes = pool.sizes(start)  # full members on the day it began (people.membership)
+    branches = [b for b in pool.branches if b.path.startswith(town.path) and sizes.get(b.pk, 0) >= 5][:4]
+    members = pool.members(branches, start)
     if not branches:
         return campaign
     first = branches[0]

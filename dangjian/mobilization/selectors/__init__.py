@@ -21,6 +21,7 @@ from .campaigns import (
     get_campaign_for_user,
     managed_orgs,
     org_q,
+    serving_q,
     suggest_people,
     visible_people,
 )
@@ -38,7 +39,14 @@ from .grid import (
 from .person import PersonRoles, person_roles
 from .posts import posts
 from .registrations import get_registration_for_user, placements, registrations
-from .stats import GRASSROOTS_CADRES, CampaignStats, active_campaigns_count, campaign_stats, is_member
+from .stats import (
+    GRASSROOTS_CADRES,
+    CampaignStats,
+    active_campaigns_count,
+    campaign_period,
+    campaign_stats,
+    frontline_admitted,
+)
 from .teams import get_team_for_user, team_leaders, team_members, teams
 from .temporary_orgs import get_temporary_org_for_user, secondments, temporary_orgs
 from .volunteer import volunteer_events
@@ -52,6 +60,7 @@ __all__ = [
     "active_campaigns_count",
     "bulletins",
     "campaign_list",
+    "campaign_period",
     "campaign_stats",
     "campaigns_for",
     "commendations_of",
@@ -62,6 +71,7 @@ __all__ = [
     "duty_by_org",
     "duty_daily",
     "duty_days_of_plan",
+    "frontline_admitted",
     "get_campaign_for_user",
     "get_grid_node_for_user",
     "get_recommendation_for_user",
@@ -71,7 +81,6 @@ __all__ = [
     "get_temporary_org_for_user",
     "grid_compounds",
     "grid_rows",
-    "is_member",
     "managed_orgs",
     "org_q",
     "person_roles",
@@ -80,6 +89,7 @@ __all__ = [
     "recommendations",
     "registrations",
     "secondments",
+    "serving_q",
     "shifts",
     "suggest_people",
     "team_leaders",

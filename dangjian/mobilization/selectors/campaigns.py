@@ -53,6 +53,13 @@ def org_q(user, campaign: Campaign, prefix: str) -> Q:
     return scope.scope_q(user, Action.VIEW, prefix=prefix)
 
 
+def serving_q(campaign: Campaign, field: str = "left_on") -> Q:
+    """Who counts on a roster: while the campaign runs, those serving now (no end date in `field`);
+    once it is closed, everyone who served (closing gives every assignment its end date). The
+    dashboard's figures and the roster pages count with this same filter."""
+    return Q(**{f"{field}__isnull": True}) if campaign.is_active else Q()
+
+
 def managed_orgs(user, campaign: Campaign, action: str = Action.CHANGE_PERSON, limit: int = 300) -> list[Org]:
     """Orgs of the campaign the user may set things up for (tree order, party groups left out)."""
     qs = (

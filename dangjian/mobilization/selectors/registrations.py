@@ -16,8 +16,14 @@ from .campaigns import covers
 # ---- 双报到 ------------------------------------------------------------------------------------
 
 
-def registrations(user, campaign: Campaign, *, active: bool = True) -> QuerySet[CommunityRegistration]:
-    """Registrations the user's scope holds on either side: the community or the member's own unit."""
+def registrations(user, campaign: Campaign, *, active: bool | None = None) -> QuerySet[CommunityRegistration]:
+    """Registrations the user's scope holds on either side: the community or the member's own unit.
+
+    `active`: only those not ended; by default while the campaign runs (a closed campaign's list is
+    everyone who registered, with their dates, as its dashboard counts them).
+    """
+    if active is None:
+        active = campaign.is_active
     qs = CommunityRegistration.objects.filter(campaign=campaign)
     if not covers(user, campaign):
         qs = qs.filter(
@@ -31,12 +37,14 @@ def registrations(user, campaign: Campaign, *, active: bool = True) -> QuerySet[
     )
 
 
-def placements(registration_ids: list[int]) -> dict[int, list[str]]:
-    """Where the community placed each registered member: team names and grid roles."""
+def placements(registration_ids: list[int], *, active: bool = True) -> dict[int, list[str]]:
+    """Where the community placed each registered member: team names and grid roles (`active`:
+    only teams they are on now; else every team they served on)."""
     out: dict[int, list[str]] = defaultdict(list)
-    for reg_id, team in TeamMember.objects.filter(
-        registration_id__in=registration_ids, left_on__isnull=True
-    ).values_list("registration_id", "team__name"):
+    teams = TeamMember.objects.filter(registration_id__in=registration_ids)
+    if active:
+        teams = teams.filter(left_on__isnull=True)
+    for reg_id, team in teams.values_list("registration_id", "team__name"):
         out[reg_id].append(team)
     for node in GridNode.objects.filter(registration_id__in=registration_ids).only(
         "registration_id", "key", "level"

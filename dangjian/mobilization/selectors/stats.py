@@ -7,12 +7,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.orgs.models import OrgKind
-from dangjian.people.models import MEMBER_STANDINGS, Category, Person
+from dangjian.people.models import Category, Person
+from dangjian.stats.selectors import frontline_admissions
 
 from ..models import (
     Bulletin,
@@ -34,7 +36,7 @@ from ..models import (
     TemporaryOrg,
     VolunteerEvent,
 )
-from .campaigns import campaigns_for, covers
+from .campaigns import campaigns_for, covers, serving_q
 from .grid import LevelCoverage, coverage_counts
 
 # Seed 000 counts "社区(村)基层干部" as one group: community workers and village/community cadres.
@@ -115,7 +117,7 @@ def campaign_stats(user, campaign: Campaign) -> CampaignStats:
         "temp_branch": by_kind.get(OrgKind.TEMP_BRANCH, 0),
         "temp_group": by_kind.get(OrgKind.TEMP_GROUP, 0),
         "seconded_members": Secondment.objects.filter(
-            q("temporary_org__org__path"), temporary_org__campaign=campaign
+            q("temporary_org__org__path"), serving_q(campaign), temporary_org__campaign=campaign
         ).aggregate(n=Count("person_id", distinct=True))["n"],
     }
 
@@ -127,9 +129,9 @@ def campaign_stats(user, campaign: Campaign) -> CampaignStats:
     )
     teams = {kind.value: team_kinds.get(kind.value, 0) for kind in TeamKind}
     teams["total"] = sum(team_kinds.values())
-    members = TeamMember.objects.filter(q("team__org__path"), team__campaign=campaign).aggregate(
-        total=Count("id"), party=Count("id", filter=Q(is_party_member=True))
-    )
+    members = TeamMember.objects.filter(
+        q("team__org__path"), serving_q(campaign), team__campaign=campaign
+    ).aggregate(total=Count("id"), party=Count("id", filter=Q(is_party_member=True)))
     team_members = {
         "total": members["total"],
         "party": members["party"],
@@ -145,7 +147,8 @@ def campaign_stats(user, campaign: Campaign) -> CampaignStats:
     posts = {"posts": post_kinds.get(PostKind.POST, 0), "zones": post_kinds.get(PostKind.ZONE, 0)}
     posts["total"] = posts["posts"] + posts["zones"]
 
-    regs = CommunityRegistration.objects.filter(campaign=campaign)  # ended ones too: the campaign's record
+    # Like the rosters: those serving while the campaign runs, everyone who served once it is closed.
+    regs = CommunityRegistration.objects.filter(serving_q(campaign, "ended_on"), campaign=campaign)
     if not whole:
         regs = regs.filter(q("community__path") | q("person__org__path"))
     placed = Q(Exists(TeamMember.objects.filter(registration=OuterRef("pk")))) | Q(
@@ -183,19 +186,17 @@ def campaign_stats(user, campaign: Campaign) -> CampaignStats:
     recs = FrontlineRecommendation.objects.filter(campaign=campaign)
     if not whole:
         recs = recs.filter(q("recommended_by__path") | q("person__org__path"))
-    counts = recs.aggregate(
-        applications=Count("id"),
-        cases=Count("id", filter=Q(case__isnull=False)),
-        admitted=Count("id", filter=Q(case__stage__gte=5)),
-    )
-    by_category = Counter(
-        dict(
-            recs.filter(case__stage__gte=5).order_by().values_list("person__category").annotate(n=Count("id"))
-        )
-    )
+    counts = recs.aggregate(applications=Count("id"), cases=Count("id", filter=Q(case__isnull=False)))
+    start, end = campaign_period(campaign)
+    admitted = frontline_admitted(user, campaign)
+    by_category = Counter(dict(admitted.order_by().values_list("category").annotate(n=Count("id"))))
     frontline = {
         **counts,
         "pending": counts["applications"] - counts["cases"],
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "admitted": sum(by_category.values()),
+        "recommended_admitted": admitted.filter(recommended=True).count(),
         "admitted_by_category": {c.value: by_category[c.value] for c in Category if by_category[c.value]},
         "admitted_medical": by_category[Category.MEDICAL],
         "admitted_police": by_category[Category.POLICE],
@@ -215,9 +216,21 @@ def campaign_stats(user, campaign: Campaign) -> CampaignStats:
     )  # fmt: skip
 
 
+def campaign_period(campaign: Campaign) -> tuple[dt.date, dt.date]:
+    """The days the campaign's figures cover: from its start to its close (to today while it runs)."""
+    end = campaign.closed_on or timezone.localdate()
+    return campaign.starts_on, max(end, campaign.starts_on)
+
+
+def frontline_admitted(user, campaign: Campaign) -> QuerySet[Person]:
+    """火线发展党员 of the campaign: the stats' one definition (`stats.selectors.frontline_admissions`)
+    over the campaign's org and period, in the user's scope; `recommended` marks those recommended
+    from the front line in this campaign (其中经本次动员一线推荐)."""
+    start, end = campaign_period(campaign)
+    qs = frontline_admissions(campaign.org, start, end, user=None if covers(user, campaign) else user)
+    recommended = FrontlineRecommendation.objects.filter(campaign=campaign, person=OuterRef("pk"))
+    return qs.annotate(recommended=Exists(recommended))
+
+
 def active_campaigns_count(user) -> int:
     return campaigns_for(user).filter(status=CampaignStatus.ACTIVE).count()
-
-
-def is_member(person: Person) -> bool:
-    return person.standing in MEMBER_STANDINGS and not person.reduction

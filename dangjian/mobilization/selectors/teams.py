@@ -12,7 +12,7 @@ from dangjian.accounts.models import Action
 from dangjian.orgs.models import Org
 
 from ..models import Campaign, Team, TeamKind, TeamMember
-from .campaigns import org_q
+from .campaigns import org_q, serving_q
 
 
 def teams(user, campaign: Campaign, *, kind: str = "", org: Org | None = None) -> QuerySet[Team]:
@@ -21,18 +21,21 @@ def teams(user, campaign: Campaign, *, kind: str = "", org: Org | None = None) -
         qs = qs.filter(kind=kind)
     if org is not None:
         qs = qs.filter(org=org)
+    serving = serving_q(campaign, "members__left_on")
     return (
         qs.select_related("org")
         .annotate(
-            size=Count("members", filter=Q(members__left_on__isnull=True)),
-            party=Count("members", filter=Q(members__left_on__isnull=True, members__is_party_member=True)),
+            size=Count("members", filter=serving),
+            party=Count("members", filter=serving & Q(members__is_party_member=True)),
         )
         .order_by("org__path", "kind", "name", "id")
     )
 
 
-def team_leaders(team_ids: list[int]) -> dict[int, str]:
-    rows = TeamMember.objects.filter(team_id__in=team_ids, role="leader", left_on__isnull=True).values_list(
+def team_leaders(team_ids: list[int], *, serving: Q | None = None) -> dict[int, str]:
+    """The leaders' names of each team (those serving now by default; pass `serving_q` for a closed campaign)."""
+    serving = Q(left_on__isnull=True) if serving is None else serving
+    rows = TeamMember.objects.filter(serving, team_id__in=team_ids, role="leader").values_list(
         "team_id", "name"
     )
     leaders: dict[int, list[str]] = defaultdict(list)
@@ -53,7 +56,8 @@ def get_team_for_user(user, pk) -> Team:
 
 
 def team_members(team: Team, *, active: bool = True) -> QuerySet[TeamMember]:
+    """The team's members: those serving now, or (`active=False`) everyone who served, with their dates."""
     qs = team.members.select_related("person", "person__org")
     if active:
         qs = qs.filter(left_on__isnull=True)
-    return qs.order_by("-role", "id")
+    return qs.order_by("left_on", "-role", "joined_on", "id")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 
 from ..models import Campaign, Secondment, TemporaryOrg
-from .campaigns import org_q
+from .campaigns import org_q, serving_q
 
 # ---- rosters -----------------------------------------------------------------------------------
 
@@ -18,7 +18,11 @@ def temporary_orgs(user, campaign: Campaign) -> QuerySet[TemporaryOrg]:
     return (
         TemporaryOrg.objects.filter(org_q(user, campaign, "org__path"), campaign=campaign)
         .select_related("org", "approved_by", "secretary")
-        .annotate(members=Count("secondments", filter=Q(secondments__left_on__isnull=True)))
+        .annotate(
+            members=Count(
+                "secondments__person", filter=serving_q(campaign, "secondments__left_on"), distinct=True
+            )
+        )
         .order_by("org__path")
     )
 

@@ -18,7 +18,8 @@ from dangjian.audit.services import SYSTEM_ACTOR, record_changes
 from dangjian.base.bulk import insert_rows
 from dangjian.base.phone import normalize_phone
 from dangjian.orgs.models import Org
-from dangjian.people.models import MEMBER_STANDINGS, Person
+from dangjian.people.membership import full_member_on, member_on
+from dangjian.people.models import Person
 
 from .. import selectors
 from ..models import Campaign
@@ -113,8 +114,32 @@ def _check_visible(actor, campaign: Campaign, people: Iterable[Person]) -> None:
         raise PermissionDenied("所选人员不在您的管理范围内。")
 
 
-def _is_member(person: Person) -> bool:
-    return person.standing in MEMBER_STANDINGS and not person.reduction
+def _is_member(person: Person, on: dt.date | None = None) -> bool:
+    """Whether `person` was a party member on `on` (default today): judged by the date, not today's standing."""
+    return member_on(person, on or _today())
+
+
+def _off_books(person: Person, on: dt.date | None = None) -> bool:
+    """Whether `person` had left the books (减少) by `on` (default today)."""
+    on = on or _today()
+    return bool(person.reduction) and (person.reduced_on is None or person.reduced_on <= on)
+
+
+def _not_member(person: Person, on: dt.date | None, *, full: bool = False) -> str:
+    """Why `person` was not a party member (a full member, with `full`) on `on`, naming the date."""
+    on = on or _today()
+    if _off_books(person, on):
+        when = f"已于{_d(person.reduced_on)}" if person.reduced_on else "已"
+        return f"{person.name}{when}减少（{person.get_reduction_display()}），{_d(on)}不在册。"
+    if not member_on(person, on):
+        if person.admitted_on is not None and person.admitted_on > on:
+            return f"{person.name}于{_d(person.admitted_on)}才接收为预备党员，{_d(on)}时还不是党员。"
+        return f"{person.name}{_d(on)}时不是在册党员（现为{person.get_standing_display()}）。"
+    if full and not full_member_on(person, on):
+        if person.converted_on is not None and person.converted_on > on:
+            return f"{person.name}于{_d(person.converted_on)}才转为正式党员，{_d(on)}时是预备党员。"
+        return f"{person.name}{_d(on)}时是预备党员，不是正式党员。"
+    return ""
 
 
 def _fresh(person: Person) -> Person:

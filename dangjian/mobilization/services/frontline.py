@@ -13,7 +13,7 @@ from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change, snapshot
 from dangjian.orgs.models import Org
-from dangjian.people.models import MEMBER_STANDINGS, Person
+from dangjian.people.models import Person
 
 from ..models import Campaign, FrontlineRecommendation
 from ._common import (
@@ -24,9 +24,13 @@ from ._common import (
     _check_org,
     _check_period,
     _check_visible,
+    _d,
     _err,
     _fresh,
+    _is_member,
     _lock,
+    _not_member,
+    _off_books,
     _raise,
     _require,
     _require_active,
@@ -81,10 +85,11 @@ def frontline_recommend(
     person = _fresh(person)
     errors: dict[str, list[str]] = {}
     _check_org(errors, "recommended_by", campaign, recommended_by)
-    if person.reduction:
-        _err(errors, "person", f"{person.name}已减少（不在册）。")
-    elif person.standing in MEMBER_STANDINGS:
-        _err(errors, "person", f"{person.name}已是{person.get_standing_display()}，不需要推荐入党。")
+    if _off_books(person, recommended_on):
+        _err(errors, "person", _not_member(person, recommended_on))
+    elif _is_member(person, recommended_on) or _is_member(person):
+        since = f"（{_d(person.admitted_on)}接收为预备党员）" if person.admitted_on else ""
+        _err(errors, "person", f"{person.name}已是党员{since}，不需要推荐入党。")
     elif FrontlineRecommendation.objects.filter(campaign=campaign, person=person).exists():
         _err(errors, "person", f"{person.name}在本次动员中已被推荐。")
     _check_period(errors, "recommended_on", campaign, recommended_on, "推荐日期")

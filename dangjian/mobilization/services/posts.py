@@ -27,6 +27,7 @@ from ._common import (
     _insert_with_ids,
     _is_member,
     _lock,
+    _not_member,
     _raise,
     _require,
     _require_active,
@@ -69,8 +70,8 @@ def post_create(
     holder = _fresh(holder) if holder is not None else None
     if holder is None:
         _err(errors, "holder", "请选择责任党员。")
-    elif not _is_member(holder):
-        _err(errors, "holder", f"{holder.name}不是在册党员；先锋岗、责任区由党员承担。")
+    elif not _is_member(holder, starts_on):
+        _err(errors, "holder", f"{_not_member(holder, starts_on)}先锋岗、责任区由党员承担。")
     _check_period(errors, "starts_on", campaign, starts_on, "设立日期", future=True)
     if ends_on and starts_on and ends_on < starts_on:
         _err(errors, "ends_on", "结束日期不能早于设立日期。")
@@ -110,8 +111,8 @@ def posts_bulk_create(*, actor, campaign: Campaign, rows: list[dict[str, Any]]) 
         _check_org(errors, "org", campaign, row["org"])
         if row["kind"] not in PostKind.values:
             _err(errors, "kind", "类别无效。")
-        if not _is_member(row["holder"]):
-            _err(errors, "holder", f"{row['holder'].name}不是在册党员。")
+        if not _is_member(row["holder"], row["starts_on"]):
+            _err(errors, "holder", _not_member(row["holder"], row["starts_on"]))
         _check_period(errors, "starts_on", campaign, row["starts_on"], "设立日期", future=True)
         problems += [f"第{i}行（{row['name']}）：{m}" for ms in errors.values() for m in ms]
     if problems:

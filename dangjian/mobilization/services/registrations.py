@@ -26,6 +26,7 @@ from ._common import (
     _fresh,
     _is_member,
     _lock,
+    _not_member,
     _raise,
     _require_active,
     _today,
@@ -52,8 +53,8 @@ def registration_create(
     _check_org(errors, "community", campaign, community, allow_temporary=False)
     if community is not None and community.kind in (OrgKind.PARTY_GROUP,):
         _err(errors, "community", "请选择社区（村）党组织，不能选择党小组。")
-    if not _is_member(person):
-        _err(errors, "person", f"{person.name}不是在册党员。")
+    if not _is_member(person, registered_on):
+        _err(errors, "person", f"{_not_member(person, registered_on)}双报到的是党员。")
     elif CommunityRegistration.objects.filter(
         campaign=campaign, person=person, ended_on__isnull=True
     ).exists():
@@ -114,8 +115,8 @@ def registrations_bulk_create(
     for i, row in enumerate(rows, start=1):
         errors: dict[str, list[str]] = {}
         _check_org(errors, "community", campaign, row["community"], allow_temporary=False)
-        if not _is_member(row["person"]):
-            _err(errors, "person", f"{row['person'].name}不是在册党员。")
+        if not _is_member(row["person"], row["registered_on"]):
+            _err(errors, "person", _not_member(row["person"], row["registered_on"]))
         if row["person"].pk in seen:
             _err(errors, "person", f"{row['person'].name}重复报到。")
         seen.add(row["person"].pk)

@@ -30,6 +30,8 @@ from ._common import (
     _insert_with_ids,
     _is_member,
     _lock,
+    _not_member,
+    _off_books,
     _raise,
     _require,
     _require_active,
@@ -44,7 +46,7 @@ def _member_row(
 ):
     return TeamMember(
         team=team, person=person, name=person.name if person else name, phone="" if person else phone,
-        is_party_member=bool(person and _is_member(person)), role=role, joined_on=joined_on,
+        is_party_member=bool(person and _is_member(person, joined_on)), role=role, joined_on=joined_on,
         registration=registration,
     )  # fmt: skip
 
@@ -88,12 +90,14 @@ def team_create(
     people = [_fresh(p) for p in members]
     if leader is None and not (leader_name or "").strip():
         _err(errors, "leader", "请确定队长。")
-    if kind in PARTY_TEAM_KINDS and (leader is None or not _is_member(leader)):
+    if kind in PARTY_TEAM_KINDS and (leader is None or not _is_member(leader, starts_on)):
         label = TeamKind(kind).label if kind in TeamKind.values else ""
         _err(errors, "leader", f"{label}的队长应由在册党员担任。")
+        if leader is not None:
+            _err(errors, "leader", _not_member(leader, starts_on))
     for person in [p for p in [leader, *people] if p is not None]:
-        if person.reduction:
-            _err(errors, "members", f"{person.name}已减少（不在册）。")
+        if _off_books(person, starts_on):
+            _err(errors, "members", _not_member(person, starts_on))
     ids = [p.pk for p in people] + ([leader.pk] if leader else [])
     if len(ids) != len(set(ids)):
         _err(errors, "members", "同一人不能重复编入。")
@@ -154,8 +158,8 @@ def team_member_add(
             )
     if person is not None:
         person = _fresh(person)
-        if person.reduction:
-            _err(errors, "person", f"{person.name}已减少（不在册）。")
+        if _off_books(person, joined_on):
+            _err(errors, "person", _not_member(person, joined_on))
         elif TeamMember.objects.filter(team=team, person=person, left_on__isnull=True).exists():
             _err(errors, "person", f"{person.name}已在该队伍中。")
     else:
@@ -165,9 +169,11 @@ def team_member_add(
     elif (
         role == TeamRole.LEADER
         and team.kind in PARTY_TEAM_KINDS
-        and (person is None or not _is_member(person))
+        and (person is None or not _is_member(person, joined_on))
     ):
         _err(errors, "role", f"{team.get_kind_display()}的队长应由在册党员担任。")
+        if person is not None:
+            _err(errors, "role", _not_member(person, joined_on))
     if team.ends_on and team.ends_on < _today():
         _err(errors, "person", f"“{team.name}”已于{_d(team.ends_on)}结束。")
     if joined_on < team.starts_on:
@@ -217,8 +223,9 @@ def teams_bulk_create(*, actor, campaign: Campaign, rows: list[dict[str, Any]]) 
             _err(errors, "members", "队伍至少要有队长。")
         elif row["kind"] in PARTY_TEAM_KINDS:
             first = row["members"][0].get("person")
-            if first is None or not _is_member(first):
-                _err(errors, "leader", "党员队伍的队长应由在册党员担任。")
+            if first is None or not _is_member(first, row["starts_on"]):
+                why = _not_member(first, row["starts_on"]) if first is not None else ""
+                _err(errors, "leader", f"党员队伍的队长应由在册党员担任。{why}")
         _check_period(errors, "starts_on", campaign, row["starts_on"], "组建日期", future=True)
         problems += [f"第{i}行（{row['name']}）：{m}" for ms in errors.values() for m in ms]
     if problems:
@@ -235,7 +242,7 @@ def teams_bulk_create(*, actor, campaign: Campaign, rows: list[dict[str, Any]]) 
             person = m.get("person")
             members.append(
                 TeamMember(team_id=team.pk, person=person, name=person.name if person else m["name"],
-                           phone="" if person else m.get("phone", ""), is_party_member=bool(person and _is_member(person)),
+                           phone="" if person else m.get("phone", ""), is_party_member=bool(person and _is_member(person, team.starts_on)),
                            role=TeamRole.LEADER if i == 0 else TeamRole.MEMBER, joined_on=team.starts_on,
                            registration=m.get("registration"))
             )  # fmt: skip

@@ -16,7 +16,8 @@ from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change, snapshot
 from dangjian.base.bulk import insert_rows
 from dangjian.orgs.models import COMMITTEE_KINDS, TEMPORARY_KINDS, Org
-from dangjian.people.models import Person, Standing
+from dangjian.people.membership import full_member_on
+from dangjian.people.models import Person
 
 from ..models import Campaign, Secondment, TemporaryOrg, TemporaryRole
 from ._common import (
@@ -31,6 +32,7 @@ from ._common import (
     _fresh,
     _is_member,
     _lock,
+    _not_member,
     _raise,
     _require,
     _require_active,
@@ -116,7 +118,10 @@ def _temporary_org_errors(
     approved_by: Org | None,
     approved_on,
     secretary: Person | None,
+    on: dt.date | None = None,
 ) -> dict[str, list[str]]:
+    """The checks of a temporary org; the secretary is judged as of `on` (default the approval date)."""
+    on = on or approved_on
     errors: dict[str, list[str]] = {}
     if kind not in TEMPORARY_KINDS:
         _err(errors, "kind", "请选择临时党委、临时党支部或临时党小组。")
@@ -137,14 +142,8 @@ def _temporary_org_errors(
     _check_period(errors, "approved_on", campaign, approved_on, "批准日期")
     if secretary is None:
         _err(errors, "secretary", "请选择书记（由批准设立的党委任命）。")
-    elif secretary.reduction:
-        _err(errors, "secretary", f"{secretary.name}已减少（不在册）。")
-    elif secretary.standing != Standing.FULL:
-        _err(
-            errors,
-            "secretary",
-            f"{secretary.name}是{secretary.get_standing_display()}，书记应由正式党员担任。",
-        )
+    elif not full_member_on(secretary, on or _today()):
+        _err(errors, "secretary", f"书记应由正式党员担任：{_not_member(secretary, on, full=True)}")
     elif secretary.on_probation_watch:
         _err(errors, "secretary", f"{secretary.name}在留党察看期间，不能担任书记。")
     return errors
@@ -236,9 +235,11 @@ def secondment_add(
         _err(errors, "person", f"“{link.org.name}”已撤销。")
     if role not in TemporaryRole.values or role == TemporaryRole.SECRETARY:
         _err(errors, "role", "请选择副书记、委员或党员；书记由批准设立的党委任命（见“任命书记”）。")
-    if not _is_member(person):
+    if not _is_member(person, joined_on):
         _err(
-            errors, "person", f"{person.name}不是在册党员；临时党组织成员应是党员（入党积极分子可编入队伍）。"
+            errors,
+            "person",
+            f"{_not_member(person, joined_on)}临时党组织成员应是党员（入党积极分子可编入队伍）。",
         )
     elif Secondment.objects.filter(temporary_org=link, person=person, left_on__isnull=True).exists():
         _err(errors, "person", f"{person.name}已是该临时党组织的成员。")
@@ -293,7 +294,7 @@ def temporary_org_appoint_secretary(
     person = _fresh(person)
     errors = _temporary_org_errors(
         campaign=campaign, parent=Org.objects.get_parent(link.org), kind=link.org.kind,
-        approved_by=link.approved_by, approved_on=link.approved_on, secretary=person,
+        approved_by=link.approved_by, approved_on=link.approved_on, secretary=person, on=on,
     )  # fmt: skip
     errors = {k: v for k, v in errors.items() if k == "secretary"}
     if person.pk == link.secretary_id:
@@ -341,8 +342,8 @@ def temporary_orgs_bulk_create(*, actor, campaign: Campaign, rows: list[dict[str
             approved_on=row["approved_on"], secretary=row["secretary"],
         )  # fmt: skip
         for member in row.get("members", ()):
-            if not _is_member(member):
-                _err(errors, "members", f"{member.name}不是在册党员。")
+            if not _is_member(member, row["approved_on"]):
+                _err(errors, "members", _not_member(member, row["approved_on"]))
         problems += [f"第{i}行（{row['name']}）：{m}" for ms in errors.values() for m in ms]
     if problems:
         raise BulkError(problems)

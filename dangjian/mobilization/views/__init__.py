@@ -22,7 +22,7 @@ from .campaigns import (
     suggest_run_orgs,
 )
 from .duty import duty, shift_detail
-from .frontline import frontline, frontline_accept
+from .frontline import frontline, frontline_accept, frontline_admitted
 from .grid import coverage, grid, grid_import, grid_lead, grid_template
 from .posts import post_list
 from .registrations import registrations
@@ -45,6 +45,7 @@ __all__ = [
     "duty",
     "frontline",
     "frontline_accept",
+    "frontline_admitted",
     "grid",
     "grid_import",
     "grid_lead",

@@ -136,12 +136,15 @@ def dashboard(request, pk: int):
     series = stats.duty["series"][-31:]
     peak = max((n for _, n in series), default=0)
     bars = [(day, n, round(100 * n / peak) if peak else 0) for day, n in series]
+    admitted_url = reverse("mobilization-frontline-admitted", args=[campaign.pk])
     return render(
         request, "mobilization/dashboard.html",
         _context(
             request, campaign, "dashboard", stats=stats, bars=bars,
             team_rows=[(label, stats.teams[value]) for value, label in TeamKind.choices],
-            categories=[(Category(k).label, n) for k, n in stats.frontline["admitted_by_category"].items()],
+            admitted_url=admitted_url,
+            categories=[(Category(k).label, n, f"{admitted_url}?category={k}")
+                        for k, n in stats.frontline["admitted_by_category"].items()],
         ),
     )  # fmt: skip
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
+from dangjian.people.models import Category
 
 from .. import selectors, services
 from ..forms import RecommendationForm, resolve_org, resolve_person
@@ -58,6 +59,32 @@ def frontline(request, pk: int):
     return render(
         request, "mobilization/frontline.html",
         _context(request, campaign, "frontline", page=page, form=form, stats=selectors.campaign_stats(user, campaign)),
+    )  # fmt: skip
+
+
+@login_required
+def frontline_admitted(request, pk: int):
+    """The people behind the dashboard's 火线发展党员 figure (and its category and 一线推荐 rows)."""
+    user = request.user
+    campaign = selectors.get_campaign_for_user(user, pk)
+    qs = selectors.frontline_admitted(user, campaign).select_related("org", "case")
+    category = request.GET.get("category", "")
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    else:
+        category = ""
+    recommended = request.GET.get("recommended") == "1"
+    if recommended:
+        qs = qs.filter(recommended=True)
+    start, end = selectors.campaign_period(campaign)
+    extra = "&".join(
+        p for p in (f"category={category}" if category else "", "recommended=1" if recommended else "") if p
+    )
+    return render(
+        request, "mobilization/frontline_admitted.html",
+        _context(request, campaign, "frontline", page=_page(request, qs.order_by("admitted_on", "name_sort_key", "id")),
+                 total=qs.count(), start=start, end=end, category=Category(category).label if category else "",
+                 recommended=recommended, extra=extra),
     )  # fmt: skip
 
 

@@ -52,7 +52,7 @@ def registrations(request, pk: int):
                 messages.success(request, f"{person.name}已到“{community.name}”报到。")
                 return redirect(request.path)
     page = _page(request, selectors.registrations(user, campaign))
-    places = selectors.placements([r.pk for r in page])
+    places = selectors.placements([r.pk for r in page], active=campaign.is_active)
     for reg in page:
         reg.placed = places.get(reg.pk, [])
     return render(

@@ -60,7 +60,7 @@ def team_list(request, pk: int, wizard: bool = False):
             return redirect(f"{request.path}?org={org.code}")
     kind = request.GET.get("kind", "")
     teams = _page(request, selectors.teams(user, campaign, kind=kind))
-    leaders = selectors.team_leaders([t.pk for t in teams])
+    leaders = selectors.team_leaders([t.pk for t in teams], serving=selectors.serving_q(campaign))
     for team in teams:
         team.leader_names = leaders.get(team.pk, "")
     return render(
@@ -76,7 +76,8 @@ def team_detail(request, pk: int):
     team = selectors.get_team_for_user(user, pk)
     campaign = team.campaign
     can_change = campaign.is_active and scope.can(user, Action.CHANGE_PERSON, team.org)
-    members = list(selectors.team_members(team))
+    members = list(selectors.team_members(team, active=False))  # everyone who served, with dates
+    serving = [m for m in members if m.left_on is None]
     registrations = list(selectors.registrations(user, campaign).filter(community__path__in=[
         team.org.path[:i] for i in range(4, len(team.org.path) + 1, 4)]))  # fmt: skip
     member_form = plan_form = None
@@ -87,7 +88,7 @@ def team_detail(request, pk: int):
         )  # fmt: skip
         plan_form = DutyPlanForm(
             request.POST if request.POST.get("form") == "plan" else None,
-            initial={"first_day": _today(), "periods": "08:00-14:00、14:00-20:00"}, members=members,
+            initial={"first_day": _today(), "periods": "08:00-14:00、14:00-20:00"}, members=serving,
         )  # fmt: skip
     elif request.method == "POST":
         raise PermissionDenied("您无权调整该队伍。")
@@ -110,7 +111,7 @@ def team_detail(request, pk: int):
                 return redirect(request.path)
     if request.method == "POST" and request.POST.get("form") == "plan" and plan_form.is_valid():
         data = plan_form.cleaned_data
-        lead = next((m for m in members if m.pk == data["lead"]), None)
+        lead = next((m for m in serving if m.pk == data["lead"]), None)
         try:
             shifts = services.duty_plan(
                 actor=user, team=team, first_day=data["first_day"], last_day=data["last_day"], place=data["place"],
