@@ -2,7 +2,8 @@
 
 "截至目前，全市火线发展党员58名，其中医护人员19名、公安民警8名、社区(村)基层干部25名。"
 
-A figure that is zero is left out of its sentence; a sentence whose figures are all zero is left out
+"截至" is kept for cumulative figures (党员总数 on the period's last day); what happened in the period
+is told as "X月X日至X月X日……期间". A figure that is zero is left out of its sentence; a sentence whose figures are all zero is left out
 (or, for the development work, says 暂无). The first line is the title; paragraphs are separated by
 blank lines (the Word and PDF exports keep that layout, and take the text as the user edited it).
 """
@@ -72,13 +73,24 @@ def paragraphs(f: BriefingFigures) -> list[str]:
         steps.append("确定" + "、".join(picked))
     if f.admissions:
         steps.append(_join([f"接收预备党员{f.admissions}名", _breakdown(f.admissions_by_category)]))
+    # 按期 only for probation of one year; extended ones and disqualifications are told apart.
     if f.conversions:
         steps.append(f"{f.conversions}名预备党员按期转为正式党员")
+    if f.extended_conversions:
+        steps.append(f"{f.extended_conversions}名预备党员延长预备期后转为正式党员")
+    if f.other_conversions:
+        steps.append(f"{f.other_conversions}名预备党员转为正式党员（接收日期未记录）")
+    if f.disqualified:
+        steps.append(f"{f.disqualified}名预备党员被取消预备党员资格")
     if steps:
         body = "；".join(steps)
         out.append(f"{span}，{org}各级党组织坚持标准、保证质量，扎实做好发展党员工作。期间{body}。")
     else:
         out.append(f"{span}，{org}暂无新的发展党员工作记录。")
+    # 截至 is for cumulative figures only (what stands on a day), never for the period's counts.
+    if f.members:
+        of_which = f"，其中预备党员{f.probationary_members}名" if f.probationary_members else ""
+        out[-1] += f"截至{cn_date(f.period.end)}，{org}共有党员{f.members}名{of_which}。"
 
     # 2. frontline admissions (火线发展党员), the seeds' headline figure
     if f.frontline:

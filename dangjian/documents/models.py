@@ -8,6 +8,7 @@ from django.db import models
 
 class ExportKind(models.TextChoices):
     ROSTER = "roster", "党员花名册"
+    DEVELOPMENT_ROSTER = "roster_dev", "入党申请人、入党积极分子、发展对象名册"
     STATISTICS = "statistics", "统计表"
     DUE = "due", "待办事项清单"
 

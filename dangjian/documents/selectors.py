@@ -33,7 +33,10 @@ from dangjian.mobilization.models import (
     VolunteerEvent,
 )
 from dangjian.orgs.models import Org, subtree_q
-from dangjian.people.models import Category, Person, Standing, SubtreeCount
+from dangjian.people.membership import full_member_on_q, member_on_q
+from dangjian.people.models import Category, Person, Reduction, Standing, SubtreeCount
+from dangjian.stats.selectors import frontline_admissions
+from dangjian.workcal.calendar import add_years
 
 MEDICAL = (Category.MEDICAL,)
 POLICE = (Category.POLICE,)
@@ -46,8 +49,15 @@ PERSON_FIGURES = {
     "candidates": ("candidate_on", "确定为发展对象"),
     "admissions": ("admitted_on", "接收为预备党员"),
     "frontline": ("admitted_on", "火线发展党员"),
-    "conversions": ("converted_on", "转为正式党员"),
+    "conversions": ("converted_on", "按期转为正式党员"),
+    "extended_conversions": ("converted_on", "延长预备期后转为正式党员"),
+    "other_conversions": ("converted_on", "转为正式党员（接收日期未记录，无法判断是否按期）"),
+    "disqualified": ("reduced_on", "取消预备党员资格"),
+    "members": ("admitted_on", "党员（截至期末）"),
 }
+# Conversions in the period by how probation went: on time (one year from the admission meeting),
+# after an extension (converted_on later than that), or not known (no admission date on file).
+CONVERSION_FIGURES = ("conversions", "extended_conversions", "other_conversions")
 CAMPAIGN_FIGURES = {
     "temporary_orgs": "临时党组织",
     "teams": "党员突击队、先锋队、应急队、志愿服务队",
@@ -78,7 +88,12 @@ class BriefingFigures:
     admissions_by_category: dict[str, int] = field(default_factory=dict)
     frontline: int = 0
     frontline_by_category: dict[str, int] = field(default_factory=dict)
-    conversions: int = 0
+    conversions: int = 0  # on time (按期转正)
+    extended_conversions: int = 0
+    other_conversions: int = 0
+    disqualified: int = 0
+    members: int = 0  # cumulative: party members on the period's last day
+    probationary_members: int = 0
     temporary_orgs: int = 0
     teams: int = 0
     teams_by_kind: dict[str, int] = field(default_factory=dict)
@@ -99,7 +114,11 @@ class BriefingFigures:
             ("candidates", "确定发展对象（名）", self.candidates),
             ("admissions", "接收预备党员（名）", self.admissions),
             ("frontline", "其中火线发展党员（名）", self.frontline),
-            ("conversions", "转为正式党员（名）", self.conversions),
+            ("conversions", "按期转为正式党员（名）", self.conversions),
+            ("extended_conversions", "延长预备期后转为正式党员（名）", self.extended_conversions),
+            ("other_conversions", "转为正式党员，接收日期未记录（名）", self.other_conversions),
+            ("disqualified", "取消预备党员资格（名）", self.disqualified),
+            ("members", "截至期末党员总数（名）", self.members),
             ("temporary_orgs", "组建临时党组织（个）", self.temporary_orgs),
             ("teams", "组建党员突击队等（支）", self.teams),
             ("posts", "设立党员先锋岗（个）", self.posts),
@@ -130,11 +149,32 @@ def _people(org: Org) -> QuerySet[Person]:
 
 def figure_people(org: Org, period: Period, figure: str) -> QuerySet[Person]:
     """The people behind a development figure (the briefing's count is this queryset's count)."""
+    if figure == "frontline":  # the one definition of 火线发展党员, shared with the stats and campaigns
+        return frontline_admissions(org, period.start, period.end)
+    if figure in CONVERSION_FIGURES:
+        return _people(org).filter(pk__in=conversion_groups(org, period)[figure])
+    if figure == "disqualified":
+        return _people(org).filter(period.q("reduced_on"), reduction=Reduction.DISQUALIFIED)
+    if figure == "members":  # cumulative: on the books as a member on the period's last day
+        return _people(org).filter(member_on_q(period.end))
     date_field, _ = PERSON_FIGURES[figure]
-    qs = _people(org).filter(period.q(date_field))
-    if figure == "frontline":
-        qs = qs.filter(case__special_basis__gt="")
-    return qs
+    return _people(org).filter(period.q(date_field))
+
+
+def conversion_groups(org: Org, period: Period) -> dict[str, list[int]]:
+    """The people converted in the period, by figure: probation of exactly one year from the
+    admission meeting (按期), longer (延长预备期后), or unknown (no admission date on file)."""
+    groups: dict[str, list[int]] = {figure: [] for figure in CONVERSION_FIGURES}
+    for pk, admitted, converted in (
+        _people(org).filter(period.q("converted_on")).values_list("pk", "admitted_on", "converted_on")
+    ):
+        if admitted is None:
+            groups["other_conversions"].append(pk)
+        elif converted <= add_years(admitted, 1):
+            groups["conversions"].append(pk)
+        else:
+            groups["extended_conversions"].append(pk)
+    return groups
 
 
 def _by_category(qs: QuerySet[Person]) -> dict[str, int]:
@@ -169,7 +209,13 @@ def briefing_figures(org: Org, period: Period) -> BriefingFigures:
     f.admissions = sum(f.admissions_by_category.values())
     f.frontline_by_category = _by_category(figure_people(org, period, "frontline"))
     f.frontline = sum(f.frontline_by_category.values())
-    f.conversions = figure_people(org, period, "conversions").count()
+    for figure, people in conversion_groups(org, period).items():
+        setattr(f, figure, len(people))
+    f.disqualified = figure_people(org, period, "disqualified").count()
+    members = figure_people(org, period, "members").aggregate(
+        n=Count("id"), probationary=Count("id", filter=~full_member_on_q(period.end))
+    )
+    f.members, f.probationary_members = members["n"], members["probationary"]
 
     f.temporary_orgs = campaign_rows(org, period, "temporary_orgs").count()
     f.teams_by_kind = dict(
@@ -208,19 +254,37 @@ ROSTER_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "education", "category", "work_unit",
     "org__name", "standing", "admitted_on", "converted_on", "phone",
 )  # fmt: skip
+DEVELOPMENT_ROSTER_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "id_number", "education", "category", "work_unit",
+    "org__name", "standing", "applied_on", "activist_on", "candidate_on", "phone",
+)  # fmt: skip
+# The two rosters: the 党员花名册 lists party members only (预备党员 and 正式党员); applicants,
+# activists and candidates are on their own 名册. By today's standing (the rosters have no date).
+MEMBERS, DEVELOPMENT = "members", "development"
+ROSTER_STANDINGS = {
+    MEMBERS: (Standing.PROBATIONARY, Standing.FULL),
+    DEVELOPMENT: (Standing.APPLICANT, Standing.ACTIVIST, Standing.CANDIDATE),
+}
+ROSTER_TITLES = {MEMBERS: "党员花名册", DEVELOPMENT: "入党申请人、入党积极分子、发展对象名册"}
 
 
-def roster_people(org: Org) -> QuerySet[Person]:
-    """Active people of the subtree in org order, then pinyin order (the clerk's 花名册)."""
+def roster_people(org: Org, roster: str = MEMBERS) -> QuerySet[Person]:
+    """Active people of the subtree on `roster`, in org order, then pinyin order (the clerk's 花名册)."""
+    fields = ROSTER_FIELDS if roster == MEMBERS else DEVELOPMENT_ROSTER_FIELDS
     return (
-        Person.objects.filter(subtree_q(org.path, "org__path"), reduction="")
+        Person.objects.filter(
+            subtree_q(org.path, "org__path"), reduction="", standing__in=ROSTER_STANDINGS[roster]
+        )
         .order_by("org__path", "name_sort_key", "id")
-        .values_list(*ROSTER_FIELDS)
+        .values_list(*fields)
     )
 
 
-def roster_count(org: Org) -> int:
-    return SubtreeCount.objects.filter(org=org).aggregate(n=Sum("n"))["n"] or 0
+def roster_count(org: Org, roster: str = MEMBERS) -> int:
+    return (
+        SubtreeCount.objects.filter(org=org, standing__in=ROSTER_STANDINGS[roster]).aggregate(n=Sum("n"))["n"]
+        or 0
+    )
 
 
 def statistics_rows(org: Org) -> list[tuple[str, dict[tuple[str, str], int]]]:
@@ -270,7 +334,15 @@ def chunks(qs: QuerySet, size: int = 2000) -> Iterator[Any]:
     yield from qs.iterator(chunk_size=size)
 
 
+# 政治面貌 in the standard names of GB/T 4762 (政治面貌代码): 01 中共党员, 02 中共预备党员,
+# 03 共青团员, 13 群众. A person's file records their standing in the party's development work,
+# not their 政治面貌 outside it: a member is 中共党员 or 中共预备党员; an applicant, activist or
+# candidate is shown as 群众 (their stage is a separate column), since the file has no field saying
+# whether they are a 共青团员 or belong to another party.
 STANDING_AS_POLITICAL_STATUS = {
     Standing.FULL: "中共党员",
     Standing.PROBATIONARY: "中共预备党员",
+    Standing.APPLICANT: "群众",
+    Standing.ACTIVIST: "群众",
+    Standing.CANDIDATE: "群众",
 }

@@ -27,6 +27,9 @@ WRITERS = {
     ExportKind.ROSTER: lambda out, org, unmask, progress: spreadsheets.write_roster(
         out, org, unmask=unmask, progress=progress
     ),
+    ExportKind.DEVELOPMENT_ROSTER: lambda out, org, unmask, progress: spreadsheets.write_development_roster(
+        out, org, unmask=unmask, progress=progress
+    ),
     ExportKind.STATISTICS: lambda out, org, unmask, progress: spreadsheets.write_statistics(
         out, org, progress
     ),
@@ -36,7 +39,9 @@ WRITERS = {
 
 def export_rows(kind: str, org: Org) -> int:
     if kind == ExportKind.ROSTER:
-        return selectors.roster_count(org)
+        return selectors.roster_count(org, selectors.MEMBERS)
+    if kind == ExportKind.DEVELOPMENT_ROSTER:
+        return selectors.roster_count(org, selectors.DEVELOPMENT)
     if kind == ExportKind.DUE:
         return selectors.due_items(org).count()
     return 1
@@ -44,7 +49,8 @@ def export_rows(kind: str, org: Org) -> int:
 
 def export_filename(kind: str, org: Org, unmask: bool = False) -> str:
     label = ExportKind(kind).label
-    suffix = "（含完整身份证号）" if unmask and kind == ExportKind.ROSTER else ""
+    rosters = (ExportKind.ROSTER, ExportKind.DEVELOPMENT_ROSTER)
+    suffix = "（含完整身份证号）" if unmask and kind in rosters else ""
     return f"{org.name}-{label}{suffix}-{timezone.localdate():%Y%m%d}.xlsx"
 
 

@@ -34,6 +34,12 @@ ROSTER_HEADERS = (
     ("学历", 10), ("人员类别", 12), ("工作单位及职务", 28), ("所在党组织", 28), ("政治面貌", 14),
     ("入党日期", 12), ("转正日期", 12), ("联系电话", 14),
 )  # fmt: skip
+DEVELOPMENT_ROSTER_HEADERS = (
+    ("序号", 6), ("姓名", 10), ("性别", 6), ("民族", 8), ("出生日期", 12), ("公民身份号码", 21),
+    ("学历", 10), ("人员类别", 12), ("工作单位及职务", 28), ("所在党组织", 28), ("政治面貌", 10),
+    ("发展阶段", 14), ("递交入党申请书日期", 14), ("确定为入党积极分子日期", 14), ("确定为发展对象日期", 14),
+    ("联系电话", 14),
+)  # fmt: skip
 PROGRESS_EVERY = 2000
 
 Progress = Callable[[int], None]
@@ -50,7 +56,14 @@ def _in_chinese(function):
     return wrapper
 
 
+def _a4(sheet, *, landscape: bool = True) -> None:
+    """Print on A4 (paper size 9), as every generated document."""
+    sheet.page_setup.paperSize = "9"
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+
+
 def _header(sheet, headers) -> None:
+    _a4(sheet)
     for index, (_, width) in enumerate(headers):
         sheet.column_dimensions[_letter(index + 1)].width = width
     cells = []
@@ -80,36 +93,79 @@ def _date(sheet, value: dt.date | None):
 def write_roster(
     out: IO[bytes] | Path | str, org: Org, *, unmask: bool, progress: Progress | None = None
 ) -> int:
-    """The 花名册 of `org`'s subtree (scope already checked); returns the number of people.
+    """The 党员花名册 of `org`'s subtree (scope already checked): party members only (预备党员 and
+    正式党员); returns the number of people.
 
     Streamed with `xlsxstream` (134,000 rows in seconds, not the minute openpyxl's cell objects
     take); ID numbers and phones are text cells.
     """
-    # str(): the choices' labels are lazy translations.
-    gender = {k: str(v) for k, v in Gender.choices}
-    education = {k: str(v) for k, v in Education.choices}
-    category = {k: str(v) for k, v in Category.choices}
-    standing = {s.value: str(selectors.STANDING_AS_POLITICAL_STATUS.get(s, s.label)) for s in Standing}
-    show_id = (lambda n: n) if unmask else mask_id_number
-    show_phone = (lambda n: n) if unmask else mask_phone
+    labels = _Labels(unmask)
 
     def rows():
         for n, (name, sex, ethnicity, birth, number, edu, cat, unit, org_name, std, admitted, converted,
                 phone) in enumerate(selectors.chunks(selectors.roster_people(org)), start=1):  # fmt: skip
             yield (
-                n, escape_formula(name), gender.get(sex, ""), escape_formula(ethnicity), birth,
-                Text(show_id(number)), education.get(edu, ""), category.get(cat, ""), escape_formula(unit),
-                escape_formula(org_name), standing.get(std, ""), admitted,
-                converted if std == Standing.FULL else None,
-                Text(escape_formula(show_phone(phone))) if phone else None,
+                *labels.person(n, name, sex, ethnicity, birth, number, edu, cat, unit, org_name),
+                labels.political_status[std], admitted, converted if std == Standing.FULL else None,
+                labels.phone(phone),
             )  # fmt: skip
             if progress is not None and n % PROGRESS_EVERY == 0:
                 progress(n)
 
-    n = xlsxstream.write_sheet(out, "党员花名册", ROSTER_HEADERS, rows())
+    n = xlsxstream.write_sheet(out, selectors.ROSTER_TITLES[selectors.MEMBERS], ROSTER_HEADERS, rows())
     if progress is not None:
         progress(n)
     return n
+
+
+@_in_chinese
+def write_development_roster(
+    out: IO[bytes] | Path | str, org: Org, *, unmask: bool, progress: Progress | None = None
+) -> int:
+    """The 入党申请人、入党积极分子、发展对象名册 of `org`'s subtree: the people in the development
+    work who are not members yet; returns the number of people."""
+    labels = _Labels(unmask)
+    stage = {k: str(v) for k, v in Standing.choices}
+
+    def rows():
+        for n, (name, sex, ethnicity, birth, number, edu, cat, unit, org_name, std, applied, activist,
+                candidate, phone) in enumerate(
+                    selectors.chunks(selectors.roster_people(org, selectors.DEVELOPMENT)), start=1):  # fmt: skip
+            yield (
+                *labels.person(n, name, sex, ethnicity, birth, number, edu, cat, unit, org_name),
+                labels.political_status[std], stage[std], applied, activist, candidate, labels.phone(phone),
+            )  # fmt: skip
+            if progress is not None and n % PROGRESS_EVERY == 0:
+                progress(n)
+
+    n = xlsxstream.write_sheet(
+        out, "入党申请人、积极分子、发展对象", DEVELOPMENT_ROSTER_HEADERS, rows()
+    )  # a sheet name has at most 31 characters
+    if progress is not None:
+        progress(n)
+    return n
+
+
+class _Labels:
+    """The roster's shared columns, with the choices' labels resolved once (they are lazy)."""
+
+    def __init__(self, unmask: bool) -> None:
+        self.gender = {k: str(v) for k, v in Gender.choices}
+        self.education = {k: str(v) for k, v in Education.choices}
+        self.category = {k: str(v) for k, v in Category.choices}
+        self.political_status = {s.value: selectors.STANDING_AS_POLITICAL_STATUS[s] for s in Standing}
+        self.show_id = (lambda n: n) if unmask else mask_id_number
+        self.show_phone = (lambda n: n) if unmask else mask_phone
+
+    def person(self, n, name, sex, ethnicity, birth, number, edu, cat, unit, org_name) -> tuple:
+        return (
+            n, escape_formula(name), self.gender.get(sex, ""), escape_formula(ethnicity), birth,
+            Text(self.show_id(number)), self.education.get(edu, ""), self.category.get(cat, ""),
+            escape_formula(unit), escape_formula(org_name),
+        )  # fmt: skip
+
+    def phone(self, phone: str):
+        return Text(escape_formula(self.show_phone(phone))) if phone else None
 
 
 @_in_chinese

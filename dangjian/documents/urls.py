@@ -1,13 +1,15 @@
 from django.urls import path
 
-from dangjian.documents import views
+from dangjian.documents import notices, rosters, views
 
 urlpatterns = [
     path("", views.index, name="documents"),
+    path("roster/<str:roster>/", rosters.roster_page, name="roster"),
     path("export/", views.export, name="documents-export"),
     path("jobs/<int:pk>/", views.export_job, name="export-job"),
     path("jobs/<int:pk>/download/", views.export_job_download, name="export-job-download"),
     path("statistics.pdf", views.statistics_pdf, name="statistics-pdf"),
+    path("notice/<str:kind>/", notices.notice_page, name="notice"),
     path("word/<str:kind>/", views.org_document, name="org-document"),
     path("case/<int:pk>/<str:kind>/", views.case_document, name="case-document"),
     path("templates/", views.templates, name="document-templates"),

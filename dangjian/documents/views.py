@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts import scope
@@ -98,7 +100,8 @@ def index(request):
         "org": org,
         "org_picker": _chooser(request, org),
         "may_unmask": selectors.may_see_personal_data(request.user, org),
-        "roster_rows": selectors.roster_count(org),
+        "roster_rows": selectors.roster_count(org, selectors.MEMBERS),
+        "development_rows": selectors.roster_count(org, selectors.DEVELOPMENT),
         "background_rows": services.BACKGROUND_ROWS,
         "org_documents": [(k.value, k.label) for k in ORG_DOCUMENTS],
         "jobs": ExportJob.objects.filter(owner=request.user).select_related("org")[:10],
@@ -176,13 +179,11 @@ def org_document(request, kind):
     if kind not in ORG_DOCUMENTS:
         raise Http404("未知的文书类别。")
     org = _org(request)
+    if kind in (TemplateKind.CANDIDATE_NOTICE, TemplateKind.ADMISSION_NOTICE):
+        # A 公示 is generated for the window the user chooses (documents/notices.py).
+        return redirect(f"{reverse('notice', args=[kind])}?{urlencode({'org': org.pk})}")
     today = timezone.localdate()
-    if kind == TemplateKind.CANDIDATE_NOTICE:
-        cases = selectors.cases_at(org, stage=3)
-    elif kind == TemplateKind.ADMISSION_NOTICE:
-        cases = selectors.cases_at(org, stage=4)
-    else:
-        cases = selectors.cases_at(org, stage=4, min_step=15)
+    cases = selectors.cases_at(org, stage=4, min_step=15)
     try:
         data = word.render(kind, word.list_context(org, cases, today=today))
     except word.UnsafeTemplate as exc:

@@ -21,9 +21,10 @@ import io
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError, TemplateError
@@ -47,8 +48,23 @@ PERSON_KEYS = (
 # ---- default templates -----------------------------------------------------------------------------
 
 
-def _document() -> Document:
+# Every generated document is A4 (python-docx's blank document is US Letter). The lists (notices,
+# approval summary) are landscape for their ten or more columns; forms and the briefing portrait.
+A4_SHORT, A4_LONG = Twips(11906), Twips(16838)  # 210 × 297 mm, as Word writes A4
+LANDSCAPE_KINDS = (
+    TemplateKind.CANDIDATE_NOTICE,
+    TemplateKind.ADMISSION_NOTICE,
+    TemplateKind.APPROVAL_SUMMARY,
+)
+
+
+def _document(*, landscape: bool = False) -> Document:
     doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (A4_LONG, A4_SHORT) if landscape else (A4_SHORT, A4_LONG)
+    section.top_margin = section.bottom_margin = Mm(25 if not landscape else 20)
+    section.left_margin = section.right_margin = Mm(22 if not landscape else 20)
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(12)
@@ -102,7 +118,7 @@ NOTICE_COLUMNS = [
 
 
 def default_template(kind: str) -> bytes:
-    doc = _document()
+    doc = _document(landscape=kind in LANDSCAPE_KINDS)
     if kind == TemplateKind.CANDIDATE_NOTICE:
         _title(doc, "{{ org_name }}关于拟确定发展对象的公示")
         doc.add_paragraph(
@@ -229,11 +245,15 @@ def notice_period(org: Org, start: dt.date) -> tuple[dt.date, dt.date]:
         return start, start + dt.timedelta(days=days + 2)
 
 
-def list_context(org: Org, cases: QuerySet[Case], *, today: dt.date) -> dict:
+def list_context(
+    org: Org, cases: QuerySet[Case], *, today: dt.date, notice: tuple[dt.date, dt.date] | None = None
+) -> dict:
+    """The context of a list document; `notice` is the 公示 window the user chose (see notices.py),
+    else the default one from today."""
     cases = list(cases[:2000])
     steps = _steps([c.pk for c in cases], (15,))
     people = [_person_row(c.person, steps=steps.get(c.pk)) for c in cases]
-    notice_start, notice_end = notice_period(org, today)
+    notice_start, notice_end = notice or notice_period(org, today)
     return {
         "org_name": org.name,
         "date": cn_date(today),

@@ -7,7 +7,8 @@ SpreadsheetML and streams it into the zip. It knows just what a roster needs:
 - ``Text(value)``: a string stored as text with the text number format ``@`` (ID numbers, phones);
 - ``str``: a string (inline string); ``int``/``float``: a number; ``datetime.date``: a date serial
   with the format ``yyyy-mm-dd``; ``None``: an empty cell;
-- a bold, white-on-red header row, column widths, the header frozen.
+- a bold, white-on-red header row, column widths, the header frozen;
+- printed on A4 landscape, the header row repeated on every page.
 
 Callers still run user text through `escape_formula` (this writer never writes formulas: every
 string is an inline string, so nothing is evaluated, but a user who edits the cell would be).
@@ -54,6 +55,7 @@ ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
 <sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>
+<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'{quoted}'!$1:$1</definedName></definedNames>
 </workbook>"""
 WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -76,6 +78,12 @@ STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
+# A4 (paperSize 9), landscape, narrow margins (inches), as every generated document is A4.
+PAGE_SETUP = (
+    '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    '<pageSetup paperSize="9" orientation="landscape"/>'
+)
+
 
 def write_sheet(
     out: IO[bytes] | Path | str,
@@ -90,7 +98,12 @@ def write_sheet(
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=_xml(sheet_name).replace('"', "&quot;")))
+        archive.writestr(
+            "xl/workbook.xml",
+            WORKBOOK.format(
+                name=_xml(sheet_name).replace('"', "&quot;"), quoted=_xml(sheet_name).replace("'", "''")
+            ),
+        )
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", STYLES)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
@@ -136,6 +149,6 @@ def write_sheet(
                 if len(buffer) > 20000:
                     raw.write("".join(buffer).encode("utf-8"))
                     buffer.clear()
-            buffer.append("</sheetData></worksheet>")
+            buffer.append(f"</sheetData>{PAGE_SETUP}</worksheet>")
             raw.write("".join(buffer).encode("utf-8"))
     return n

@@ -2,7 +2,8 @@
 
 On top of the shared `world` (dangjian/conftest.py), in 东城镇第一党支部 (BR-A1-1) unless noted:
 - applications in the period: 王一, 王二 (applicants), and everyone below applied before it;
-- 李积极 activist (2026-02-10); 陈发展 and 周发展 candidates (2026-03-15, cases at stage 3);
+- 李积极 activist (2026-02-10); 陈发展 and 周发展 candidates (designated 2026-03-15: cases with
+  steps 1, 3 and 7 recorded);
 - admitted in the period: 刘医生 (medical, frontline), 赵警官 (police, frontline), 孙社区 (community
   worker), and in 乙县医院第一党支部 (outside the town) 钱护士 (medical);
 - admitted before the period: 吴旧 (2025-06-01); converted in the period: 郑转正 (2026-04-01);
@@ -19,6 +20,7 @@ import pytest
 
 from dangjian.conftest import make_person
 from dangjian.development.models import Case
+from dangjian.development.services.backfill import cases_backfill
 from dangjian.documents.selectors import Period
 from dangjian.mobilization import services as mob
 
@@ -51,7 +53,14 @@ def build_docs(world):
             branch, name=name, standing="candidate", applied_on=D(2024, 3, 1), activist_on=D(2024, 9, 1),
             candidate_on=D(2026, 3, 15), education="bachelor", work_unit="=HYPERLINK(\"x\")",
         )  # fmt: skip
-        Case.objects.create(person=people[key], org=branch, stage=3, last_step=12)
+    # Their cases hold the steps behind those dates: designated by the 支部委员会 on 2026-03-15, not
+    # filed yet, so they are on the 发展对象公示 that begins on Monday 2026-03-16.
+    cases_backfill(
+        actor=None, source="测试",
+        rows=[{"person": people[key], "records": [
+            {"step": 1, "on": D(2024, 3, 1)}, {"step": 3, "on": D(2024, 9, 1)}, {"step": 7, "on": D(2026, 3, 15)},
+        ]} for key in ("cand1", "cand2")],
+    )  # fmt: skip
     people["doctor"] = _admitted(branch, "刘医生", "medical", D(2026, 3, 20), phone="13812345678")
     people["police"] = _admitted(branch, "赵警官", "police", D(2026, 4, 2))
     people["community"] = _admitted(branch, "孙社区", "community_worker", D(2026, 4, 9))

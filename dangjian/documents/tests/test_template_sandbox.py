@@ -14,6 +14,7 @@ from dangjian.documents import word
 from dangjian.documents.models import DocumentTemplate, TemplateKind
 
 pytestmark = pytest.mark.django_db
+NOTICE = "start=2026-03-16&working_days=5&download=1"  # the window 陈发展 and 周发展 are on
 
 PAYLOADS = [
     "{{ cycler.__init__.__globals__.os.popen('echo PWNED-$((6*7))').read() }}",
@@ -67,7 +68,9 @@ def test_payload_already_stored_is_harmless(docs, client_as, settings, tmp_path,
         kind=TemplateKind.CANDIDATE_NOTICE, original_name="old.docx", uploaded_by=docs.admin
     )
     template.file.save("old.docx", ContentFile(_with_paragraph(TemplateKind.CANDIDATE_NOTICE, planted)))
-    response = client_as(docs.organizer).get(f"/documents/word/candidate_notice/?org={docs.town_a1.pk}")
+    response = client_as(docs.organizer).get(
+        f"/documents/notice/candidate_notice/?org={docs.town_a1.pk}&{NOTICE}"
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert "无法安全生成文书" in body and "恢复默认模板" in body
@@ -83,7 +86,7 @@ def test_sandbox_still_renders_the_documented_context(docs, client_as, settings,
         {"kind": "candidate_notice", "action": "upload", "file": SimpleUploadedFile("t.docx", content)},
     )
     assert response.status_code == 302
-    out = client_as(docs.organizer).get(f"/documents/word/candidate_notice/?org={docs.town_a1.pk}")
+    out = client_as(docs.organizer).get(f"/documents/notice/candidate_notice/?org={docs.town_a1.pk}&{NOTICE}")
     assert out.status_code == 200 and "共2人，5字" in _text(out.content)
 
 

@@ -12,6 +12,7 @@ from dangjian.documents import word
 from dangjian.documents.models import DocumentTemplate, TemplateKind
 
 pytestmark = pytest.mark.django_db
+NOTICE = "start=2026-03-16&working_days=5&download=1"  # the window 陈发展 and 周发展 are on
 
 
 def _text(content: bytes) -> str:
@@ -23,29 +24,31 @@ def _text(content: bytes) -> str:
 
 def test_candidate_notice_names_the_candidates_of_the_subtree(docs, client_as):
     client = client_as(docs.organizer)
-    response = client.get(f"/documents/word/candidate_notice/?org={docs.town_a1.pk}")
+    response = client.get(f"/documents/notice/candidate_notice/?org={docs.town_a1.pk}&{NOTICE}")
     assert response.status_code == 200
     text = _text(response.content)
     assert "东城镇党委关于拟确定发展对象的公示" in text
     assert "陈发展" in text and "周发展" in text and "刘医生" not in text
     assert "2024年3月1日" in text  # application date
+    assert "公示时间：2026年3月16日至2026年3月20日" in text
     assert "{{" not in text and "{%" not in text
     assert (
-        client_as(docs.outsider).get(f"/documents/word/candidate_notice/?org={docs.city.pk}").status_code
-        == 404
+        client.get(f"/documents/notice/candidate_notice/?org={docs.county_b.pk}&{NOTICE}").status_code == 404
     )
-    assert client.get(f"/documents/word/candidate_notice/?org={docs.county_b.pk}").status_code == 404
+    # the old address asks for the window first
+    old = client.get(f"/documents/word/candidate_notice/?org={docs.town_a1.pk}")
+    assert old.status_code == 302
+    assert old["Location"] == f"/documents/notice/candidate_notice/?org={docs.town_a1.pk}"
+    outsider = client_as(docs.outsider)
+    assert outsider.get(f"/documents/notice/candidate_notice/?org={docs.city.pk}&{NOTICE}").status_code == 404
 
 
 def test_other_org_documents_render(docs, client_as):
     client = client_as(docs.admin)
-    for kind, title in (
-        ("admission_notice", "拟接收预备党员的公示"),
-        ("approval_summary", "接收预备党员审批汇总表"),
-    ):
-        response = client.get(f"/documents/word/{kind}/?org={docs.city.pk}")
-        assert response.status_code == 200 and title in _text(response.content)
+    response = client.get(f"/documents/word/approval_summary/?org={docs.city.pk}")
+    assert response.status_code == 200 and "接收预备党员审批汇总表" in _text(response.content)
     assert client.get(f"/documents/word/nonsense/?org={docs.city.pk}").status_code == 404
+    assert client.get(f"/documents/notice/nonsense/?org={docs.city.pk}").status_code == 404
 
 
 def test_filing_forms_of_a_case(docs, client_as):
@@ -78,11 +81,11 @@ def test_admin_replaces_a_template_and_the_newest_wins(docs, client_as, settings
     response = _upload(client, "candidate_notice", buffer.getvalue())
     assert response.status_code == 302
     assert DocumentTemplate.objects.get().uploaded_by == docs.admin
-    text = _text(client.get(f"/documents/word/candidate_notice/?org={docs.town_a1.pk}").content)
+    text = _text(client.get(f"/documents/notice/candidate_notice/?org={docs.town_a1.pk}&{NOTICE}").content)
     assert "本公示由东城镇党委组织委员会负责解释。" in text and "陈发展" in text
     # back to the default
     client.post("/documents/templates/", {"kind": "candidate_notice", "action": "reset"})
-    text = _text(client.get(f"/documents/word/candidate_notice/?org={docs.town_a1.pk}").content)
+    text = _text(client.get(f"/documents/notice/candidate_notice/?org={docs.town_a1.pk}&{NOTICE}").content)
     assert "负责解释" not in text
 
 

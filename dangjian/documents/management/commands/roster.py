@@ -9,7 +9,10 @@ from dangjian.documents.models import ExportKind
 
 
 class Command(BaseCommand):
-    help = "导出某组织及其下级的党员花名册（.xlsx）；--kind statistics 统计表，--kind due 待办事项清单"
+    help = (
+        "导出某组织及其下级的党员花名册（.xlsx，只含预备党员和正式党员）；--kind roster_dev "
+        "入党申请人、入党积极分子、发展对象名册，--kind statistics 统计表，--kind due 待办事项清单"
+    )
 
     def add_arguments(self, parser):
         add_org_user(parser)
@@ -23,6 +26,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if kind == ExportKind.ROSTER:
             n = spreadsheets.write_roster(target, node, unmask=unmask)
+        elif kind == ExportKind.DEVELOPMENT_ROSTER:
+            n = spreadsheets.write_development_roster(target, node, unmask=unmask)
         elif kind == ExportKind.STATISTICS:
             n = spreadsheets.write_statistics(target, node)
         else:
