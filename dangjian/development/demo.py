@@ -1,10 +1,15 @@
-"""Development cases for the demo jurisdiction, entered through `cases_backfill`.
+"""Development cases for the demo jurisdiction: planned courses, entered through `cases_backfill`.
 
-Every person in development gets a case whose records match their milestone dates; probationary
-members and recently converted members get their whole history. On top: frontline admissions
+A person's way through the 25 steps is drawn as a `Course` (its dates); `course_records` turns it
+into step records as of the demo's "today", and the person's standing and milestone dates are
+derived from those records (`course_fields`), so the file and the case always agree. The people
+module draws the courses (applicants, activists, candidates, members admitted since the system's
+start); this module enters them, fills in contacts, introducers and votes, links the meeting steps
+of a sample (the 支部书记's branch and its town) to meeting records with resolutions, and sets the
+few deferred, declined and disqualified cases through the services. On top: frontline admissions
 modelled on seed 001 (applied 2020-02-13, admitted 2020-02-17 under the frontline notice) in the
-hospitals of the first county, and a few records that break rules, so the checks have something
-to find.
+hospitals of the first county, and a few records that break rules, so the checks have something to
+find.
 """
 
 from __future__ import annotations
@@ -13,20 +18,224 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from dangjian.base.idnumber import make_id_number
-from dangjian.development.services import cases_backfill
+from dangjian.development.services import case_set_status, cases_backfill, milestones
 from dangjian.orgs.models import Org, UnitType
-from dangjian.people.models import Category, Person, Standing
-from dangjian.people.services import people_bulk_create
+from dangjian.people.models import Category, Person, Reduction, Standing
+from dangjian.people.services import people_bulk_create, person_reduce
 from dangjian.workcal.calendar import add_months, add_years
 
 FRONTLINE_BASIS = "2020疫情防控一线（中组部《关于抓紧做好在新冠肺炎疫情防控第一线发展党员工作的通知》）"
 SOURCE = "演示数据"
+EXTENDED = "延长预备期"
+CONVERTED = "按期转正"
+DISQUALIFIED = "取消预备党员资格"
+DEFER_REASON = "培养考察中发现工作作风有待改进，经支部委员会研究暂缓发展，继续培养考察"
+DECLINE_REASON = "经支部委员会研究，该同志目前不具备入党积极分子条件，不予发展"
+# Step → the motion its meeting decides and the meeting kind (RULES.md §2; meetings.rules).
+MEETING_STEPS = {
+    3: ("designate_activist", "branch_committee"),
+    7: ("designate_candidate", "branch_committee"),
+    12: ("committee_review", "branch_committee"),
+    15: ("admit", "branch_general"),
+    17: ("approve_admission", "party_committee"),
+    23: ("convert", "branch_general"),
+    24: ("approve_conversion", "party_committee"),
+}
+CONVERSION_MOTIONS = {CONVERTED: "convert", EXTENDED: "extend_probation", DISQUALIFIED: "disqualify"}
+VOTE_KEYS = ("expected", "present", "yes", "no", "abstain")
 
 
 def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
     return dt.timedelta(days=rng.randint(low, high))
+
+
+@dataclass
+class Course:
+    """One person's way through the steps, as planned dates; steps after "today" are not recorded."""
+
+    applied: dt.date
+    talk: dt.date | None = None
+    activist: dt.date | None = None
+    candidate: dt.date | None = None
+    vetting: dict[int, dt.date] = field(default_factory=dict)  # steps 10–14 (and 15, 16) by date
+    notice: tuple[dt.date, dt.date] | None = None  # the 公示 of step 13
+    meeting: dt.date | None = None  # 支部大会 discussing admission (15)
+    approved: dt.date | None = None  # 上级党委审批 (17)
+    conversions: list[tuple[dt.date, str, int]] = field(default_factory=list)  # 23: (held, result, months)
+    decided: dt.date | None = None  # 上级党委审批（转正） (24)
+    archived: dt.date | None = None  # 材料归档 (25)
+    assessed: list[dt.date] | None = None  # 培养教育考察 (6); None: every five months or so
+    status: str = ""  # "deferred" or "declined" (set through case_set_status after the records)
+    flaw: str = ""  # a rule broken on purpose (see history)
+
+
+def _vetting(rng: random.Random, start: dt.date) -> tuple[dict[int, dt.date], tuple[dt.date, dt.date]]:
+    """Steps 10–14 from `start` on: review, training, 支委会审查, 预审 with a 公示, 志愿书."""
+    review = start
+    training = review + _days(rng, 5, 10)
+    committee = training + _days(rng, 4, 8)
+    prereview = committee + _days(rng, 3, 6)
+    notice = (prereview + dt.timedelta(days=1), prereview + dt.timedelta(days=17))  # ≥ 5 working days
+    form = notice[1] + _days(rng, 1, 4)
+    return {10: review, 11: training, 12: committee, 13: prereview, 14: form}, notice
+
+
+def _admission(rng: random.Random, course: Course, meeting: dt.date, today: dt.date, fate: str = "") -> None:
+    """The admission meeting, its approval and the probation that follows, with its outcome."""
+    course.meeting = meeting
+    course.vetting[16] = meeting + _days(rng, 3, 20)
+    course.approved = course.vetting[16] + (
+        _days(rng, 100, 130) if course.flaw == "late_approval" else _days(rng, 5, 40)
+    )
+    if course.approved > today:  # a member by today: the committee approved in time
+        course.approved = max(course.vetting[16] + dt.timedelta(days=1), today - _days(rng, 0, 3))
+    end = add_years(meeting, 1)
+    held = end + _days(rng, 0, 12)
+    if fate == "extend":
+        months = rng.choice((6, 6, 12))
+        course.conversions.append((held, EXTENDED, months))
+        end = add_months(end, months)
+        held = end + _days(rng, 0, 12)
+    result = DISQUALIFIED if fate == "disqualify" else CONVERTED
+    course.conversions.append((held, result, 0))
+    course.decided = held + _days(rng, 10, 40)
+    course.archived = course.decided + _days(rng, 5, 25)
+
+
+def draw_course(rng: random.Random, kind: str, today: dt.date, *, since: dt.date, adult: dt.date) -> Course:
+    """A plausible course for a person who is now (kind) an applicant, activist, candidate, or a
+    member admitted on or after `since` (the system's start). `adult`: the 18th birthday."""
+    flaw = (
+        rng.choice(("late_talk", "no_filing", "late_approval", "short_cultivation"))
+        if rng.random() < 0.006
+        else ""
+    )
+    if kind == "applicant":
+        applied = max(adult, since + _days(rng, 0, max(0, (today - since).days - 1)))
+        course = Course(applied=applied, flaw=flaw)
+        if applied < today - dt.timedelta(days=150):
+            course.status = rng.choices(("", "declined", "deferred"), weights=(96, 3, 1))[0]
+    elif kind == "activist":
+        activist = today - _days(rng, 20, 430)
+        course = Course(applied=activist - _days(rng, 31, 200), activist=activist, flaw=flaw)
+        if activist < today - dt.timedelta(days=200) and rng.random() < 0.03:
+            course.status = "deferred"
+    elif kind == "candidate":
+        candidate = today - _days(rng, 10, 200)
+        activist = candidate - _days(rng, 366, 480)
+        course = Course(
+            applied=activist - _days(rng, 31, 120), activist=activist, candidate=candidate, flaw=flaw
+        )
+        course.vetting, course.notice = _vetting(rng, candidate + _days(rng, 25, 40))
+        meeting = max(course.vetting[14] + dt.timedelta(days=3), today - _days(rng, 5, 55))
+        if meeting <= today and rng.random() < 0.6:
+            course.meeting = meeting
+            course.vetting[16] = meeting + _days(rng, 3, 20)
+        elif rng.random() < 0.04:
+            course.status = "deferred"
+    else:  # a member admitted since the system's start, at least 25 days ago (so approved by now)
+        meeting = since + _days(rng, 0, max(0, (today - since).days - 25))
+        candidate = meeting - _days(rng, 90, 240)
+        activist = candidate - _days(rng, 366, 480)
+        course = Course(
+            applied=activist - _days(rng, 31, 200), activist=activist, candidate=candidate, flaw=flaw
+        )
+        course.vetting, course.notice = _vetting(rng, meeting - _days(rng, 45, 55))
+        roll = rng.random()
+        _admission(
+            rng, course, meeting, today, "extend" if roll < 0.025 else "disqualify" if roll < 0.033 else ""
+        )
+    course.applied = max(adult, course.applied)
+    talk = course.applied + _days(rng, 5, 25)
+    if flaw == "late_talk":
+        talk = add_months(course.applied, 1) + _days(rng, 3, 20)
+    if course.activist is not None:
+        talk = min(talk, course.activist)
+    course.talk = talk
+    return course
+
+
+def course_records(course: Course, today: dt.date, rng: random.Random) -> list[dict[str, Any]]:
+    """The step records of a course as of `today`. Contacts, introducers and votes are left as
+    placeholders ("_contacts", "_introducers", "_votes") until the people exist (`_fill`)."""
+    records: list[dict[str, Any]] = []
+
+    def add(step, on, **data):
+        if on is not None and on <= today:
+            records.append({"step": step, "on": on, "data": data})
+
+    add(1, course.applied)
+    add(2, course.talk)
+    activist, candidate = course.activist, course.candidate
+    if activist:
+        add(3, activist)
+        if course.flaw != "no_filing":
+            add(4, activist + _days(rng, 3, 15))
+        add(5, activist + _days(rng, 1, 10), _contacts=rng.choice((1, 2)))
+        end = candidate or today
+        mark = activist
+        while course.assessed is None and add_months(mark, 5) < end:
+            mark = add_months(mark, 5) + _days(rng, 0, 20)
+            if mark < end:
+                add(6, mark)
+        for on in course.assessed or ():
+            add(6, on)
+    if candidate:
+        cultivation = candidate
+        if course.flaw == "short_cultivation":  # designated before a full year of cultivation
+            cultivation = min(candidate, add_months(activist, 10)) if activist else candidate
+        add(7, cultivation)
+        add(8, candidate + _days(rng, 3, 15))
+        add(9, candidate + _days(rng, 5, 20), _introducers=2)
+        for step, on in sorted(course.vetting.items()):
+            if step == 10:
+                add(10, on, result="合格")
+            elif step == 11:
+                add(11, on + dt.timedelta(days=2), start=on.isoformat(), hours=24)
+            elif step == 13 and course.notice:
+                start, end = course.notice
+                add(13, on, notice_start=start.isoformat(), notice_end=end.isoformat())
+            elif step == 16:
+                add(15, course.meeting, _votes=True)
+                add(16, on)
+            else:
+                add(step, on)
+    if course.approved and course.meeting:
+        if course.approved <= today:
+            records.append({"step": 17, "on": course.approved, "data": {}, "approval": True})
+        add(18, course.approved + _days(rng, 3, 15))
+        add(19, course.approved + _days(rng, 1, 10))
+        add(20, course.approved + _days(rng, 5, 30))
+        last = course.conversions[-1][0] if course.conversions else add_years(course.meeting, 1)
+        mark = course.approved
+        while add_months(mark, 3) < min(last, today):
+            mark = add_months(mark, 3)
+            add(21, mark)
+        if course.conversions:
+            add(22, add_years(course.meeting, 1) - _days(rng, 5, 20))
+        for held, result, months in course.conversions:
+            data = {"result": result, **({"extension_months": months} if months else {})}
+            add(23, held, _votes=True, **data)
+        if course.decided and course.decided <= today and course.conversions[-1][0] <= today:
+            records.append({"step": 24, "on": course.decided, "data": {}, "approval": True})
+            add(25, course.archived)
+    return records
+
+
+class _Record:
+    """A planned record as `milestones` reads it."""
+
+    def __init__(self, rec: dict[str, Any]):
+        self.step, self.on, self.data, self.pk = rec["step"], rec["on"], rec["data"], 0
+
+
+def course_fields(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The person's standing and milestone dates as the records will make them."""
+    return milestones([_Record(r) for r in records])
 
 
 class _Context:
@@ -52,6 +261,9 @@ class _Context:
         eligible = [pk for pk, converted in self.full_members[person.org_id] if converted and converted <= on]
         return rng.sample(eligible, k=min(count, len(eligible)))
 
+    def voters(self, org_id: int, on: dt.date) -> int:
+        return sum(1 for _pk, converted in self.full_members[org_id] if converted and converted <= on)
+
 
 def _votes(rng: random.Random, members: int) -> dict[str, int]:
     expected = max(3, members)
@@ -61,89 +273,22 @@ def _votes(rng: random.Random, members: int) -> dict[str, int]:
     return {"expected": expected, "present": present, "yes": yes, "no": no, "abstain": 0}
 
 
-def history(person: Person, ctx: _Context, rng: random.Random, *, flaw: str = "") -> list[dict]:
-    """The step records that lead to the person's current milestones."""
-    ref = ctx.reference
-    records: list[dict] = []
-
-    def add(step, on, **data):
-        if on is not None and on <= ref:
-            records.append({"step": step, "on": on, "data": data})
-
-    applied, activist, candidate = person.applied_on, person.activist_on, person.candidate_on
-    meeting, converted = person.admitted_on, person.converted_on
-    add(1, applied)
-    talk = applied + _days(rng, 5, 25) if applied else None
-    if flaw == "late_talk" and talk:
-        talk = add_months(applied, 1) + _days(rng, 3, 20)
-    if talk and (talk <= ref - dt.timedelta(days=3) or activist) and (activist is None or talk <= activist):
-        add(2, talk)
-    if activist:
-        add(3, activist)
-        if flaw != "no_filing":
-            add(4, activist + _days(rng, 3, 15))
-        contacts = ctx.sponsors(person, activist, rng.choice((1, 2)), rng)
-        add(5, activist + _days(rng, 1, 10), contacts=contacts)
-        end = candidate or ref
-        mark = activist
-        while add_months(mark, 5) < end:
-            mark = add_months(mark, 5) + _days(rng, 0, 20)
-            if mark < end:
-                add(6, mark)
-    if candidate:
-        add(7, candidate)
-        add(8, candidate + _days(rng, 3, 15))
-        introducers_on = candidate + _days(rng, 5, 20)
-        add(9, introducers_on, introducers=ctx.sponsors(person, introducers_on, 2, rng))
-    if candidate and not meeting:  # still a candidate: vetting under way, some waiting for approval
-        waited = (ref - candidate).days
-        if waited > 60:
-            add(10, candidate + _days(rng, 25, 40), result="合格")
-            start = candidate + _days(rng, 30, 45)
-            add(11, start + dt.timedelta(days=2), start=start.isoformat(), hours=24)
-        if waited > 100:
-            add(12, candidate + _days(rng, 50, 60))
-            add(13, candidate + _days(rng, 62, 70))
-            add(14, candidate + _days(rng, 72, 78))
-        if waited > 130 and rng.random() < 0.6:
-            held = candidate + _days(rng, 80, 95)
-            add(15, held, **_votes(rng, len(ctx.full_members[person.org_id])))
-            add(16, held + _days(rng, 3, 15))
-    if meeting:
-        add(10, meeting - _days(rng, 25, 40), result="合格")
-        start = meeting - _days(rng, 15, 22)
-        add(11, start + dt.timedelta(days=2), start=start.isoformat(), hours=24)
-        add(12, meeting - _days(rng, 10, 14))
-        add(13, meeting - _days(rng, 5, 9))
-        add(14, meeting - _days(rng, 1, 4))
-        add(15, meeting, **_votes(rng, len(ctx.full_members[person.org_id])))
-        talk_on = meeting + _days(rng, 3, 20)
-        add(16, talk_on)
-        approved = talk_on + (_days(rng, 100, 130) if flaw == "late_approval" else _days(rng, 5, 40))
-        approver = ctx.approver(person.org)
-        if approved <= ref:
-            records.append({"step": 17, "on": approved, "data": {}, "org": approver})
-        add(18, approved + _days(rng, 3, 15))
-        add(19, approved + _days(rng, 1, 10))
-        add(20, approved + _days(rng, 5, 30))
-        end = converted or add_years(meeting, 1)
-        mark = approved
-        while add_months(mark, 3) < min(end, ref):
-            mark = add_months(mark, 3)
-            add(21, mark)
-        if converted:
-            add(22, converted - _days(rng, 5, 20))
-            held = converted + _days(rng, 0, 15)
-            add(23, held, result="按期转正", **_votes(rng, len(ctx.full_members[person.org_id])))
-            decided = held + _days(rng, 10, 40)
-            if decided <= ref:
-                records.append({"step": 24, "on": decided, "data": {}, "org": approver})
-            add(25, decided + _days(rng, 5, 25))
-    if flaw == "short_cultivation" and activist and candidate and applied:
-        for r in records:
-            if r["step"] == 3:  # designated as candidate before a full year of cultivation
-                r["on"] = max(applied + dt.timedelta(days=31), candidate - _days(rng, 300, 350), activist)
-    return records
+def _fill(person: Person, records: list[dict[str, Any]], ctx: _Context, rng: random.Random) -> list[dict]:
+    """Contacts, introducers, votes and approving orgs, now that the people exist."""
+    out = []
+    for rec in records:
+        data = dict(rec["data"])
+        if "_contacts" in data:
+            data["contacts"] = ctx.sponsors(person, rec["on"], data.pop("_contacts"), rng)
+        if "_introducers" in data:
+            data["introducers"] = ctx.sponsors(person, rec["on"], data.pop("_introducers"), rng)
+        if data.pop("_votes", False):
+            data |= _votes(rng, ctx.voters(person.org_id, rec["on"]))
+        filled = {"step": rec["step"], "on": rec["on"], "data": data}
+        if rec.get("approval"):
+            filled["org"] = ctx.approver(person.org)
+        out.append(filled)
+    return out
 
 
 def frontline_people(rng: random.Random, hospitals: list[Org], count: int) -> list[dict]:
@@ -177,7 +322,7 @@ def frontline_history(person: Person, ctx: _Context, rng: random.Random) -> list
     applied, meeting = person.applied_on, person.admitted_on
     candidate = applied + dt.timedelta(days=1)
     approver = ctx.approver(person.org)
-    votes = _votes(rng, len(ctx.full_members[person.org_id]))
+    votes = _votes(rng, ctx.voters(person.org_id, meeting))
     converted = person.converted_on
     return [
         {"step": 1, "on": applied, "data": {}}, {"step": 2, "on": applied, "data": {}},
@@ -200,9 +345,74 @@ def frontline_history(person: Person, ctx: _Context, rng: random.Random) -> list
     ]  # fmt: skip
 
 
+# ---- meetings behind the steps -------------------------------------------------------------------
+
+
+def _link_meetings(rows: list[dict], ctx: _Context, rng: random.Random) -> int:
+    """Meeting records with one resolution per person behind the meeting steps of `rows`.
+
+    One meeting per org, kind and day decides every person on its agenda (逐个表决); the step's
+    votes then come from its resolution. A branch of fewer than seven full members has no
+    committee, so its 支部党员大会 decides what a 支委会 would. Returns the number of meetings.
+    """
+    from dangjian.meetings.services import meeting_record, resolution_record
+
+    agenda: dict[tuple[int, str, dt.date], list[tuple[dict, dict]]] = defaultdict(list)
+    for row in rows:
+        person = row["person"]
+        for rec in row["records"]:
+            if rec["step"] not in MEETING_STEPS:
+                continue
+            motion, kind = MEETING_STEPS[rec["step"]]
+            org = rec.get("org") or person.org
+            if kind == "branch_committee" and ctx.voters(person.org_id, rec["on"]) < 7:
+                kind = "branch_general"
+            agenda[(org.pk, kind, rec["on"])].append((row, rec))
+    for (org_id, kind, held_on), items in sorted(
+        agenda.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])
+    ):
+        org = ctx.orgs[org_id]
+        if kind == "branch_general":
+            expected = max(3, ctx.voters(org_id, held_on))
+        else:
+            expected = rng.choice((5, 5, 7)) if kind == "branch_committee" else rng.choice((7, 9, 9, 11))
+        present = max(expected // 2 + 1, round(expected * rng.uniform(0.75, 1.0)))
+        title = {"branch_committee": "支部委员会会议", "branch_general": "支部党员大会",
+                 "party_committee": "党委会议"}[kind]  # fmt: skip
+        meeting = meeting_record(
+            actor=None, org=org, kind=kind, held_on=held_on, expected_voters=expected, present_voters=present,
+            title=f"{held_on.month}月{title}", chair=f"{org.short_name or org.name}书记", notes="演示数据",
+        )  # fmt: skip
+        for row, rec in items:
+            motion = MEETING_STEPS[rec["step"]][0]
+            if rec["step"] == 23:
+                motion = CONVERSION_MOTIONS[rec["data"]["result"]]
+            no = 1 if present > 3 and (present - 1) * 2 > expected and rng.random() < 0.2 else 0
+            resolution = resolution_record(
+                actor=None, meeting=meeting, person=row["person"], motion=motion, yes=present - no, no=no,
+                abstain=0, opinion="同意" if motion != "extend_probation" else "延长预备期，继续教育考察",
+            )  # fmt: skip
+            rec["meeting"], rec["resolution"] = meeting, resolution
+            rec["data"] = {k: v for k, v in rec["data"].items() if k not in VOTE_KEYS}
+    return len(agenda)
+
+
+# ---- loading ------------------------------------------------------------------------------------
+
+
 def load_development_demo(
-    rng: random.Random, reference: dt.date, *, frontline: int, log: Callable[[str], None]
+    rng: random.Random,
+    reference: dt.date,
+    *,
+    frontline: int,
+    plans: dict[str, list[dict[str, Any]]],
+    statuses: dict[str, str],
+    linked_orgs: list[Org],
+    log: Callable[[str], None],
 ) -> int:
+    """Enter the cases. `plans`: id number → planned records (course_records) of every person with a
+    course; `statuses`: id number → "deferred"/"declined"; `linked_orgs`: orgs whose cases get their
+    meeting steps linked to meeting records (with resolutions)."""
     hospitals = list(
         Org.objects.filter(kind="branch", unit_type=UnitType.HOSPITAL, path__startswith="00010001").order_by(
             "path"
@@ -217,29 +427,112 @@ def load_development_demo(
         .select_related("org")
         .order_by("id")
     )
-    development = list(
-        Person.objects.filter(reduction="", standing__in=[Standing.APPLICANT, Standing.ACTIVIST, Standing.CANDIDATE,
-                                                           Standing.PROBATIONARY]).select_related("org").order_by("id")
-    )  # fmt: skip
-    recent = list(
-        Person.objects.filter(
-            reduction="", standing=Standing.FULL, converted_on__gte=add_years(reference, -2)
+    rows = [
+        {"person": person, "special_basis": FRONTLINE_BASIS, "records": frontline_history(person, ctx, rng)}
+        for person in heroes
+    ]
+    people = Person.objects.filter(id_number__in=list(plans)).select_related("org").order_by("id")
+    planned = [
+        {"person": p, "records": _fill(p, plans[p.id_number], ctx, rng)} for p in people.iterator(2000)
+    ]
+    rows += planned
+    linked_paths = tuple(o.path for o in linked_orgs)
+    sample = [row for row in planned if linked_paths and row["person"].org.path.startswith(linked_paths)]
+    meetings = _link_meetings(sample, ctx, rng)
+    log(f"补录 {len(rows)} 份发展纪实（其中 {len(sample)} 份的会议步骤关联 {meetings} 次会议记录）……")
+    count = cases_backfill(actor=None, rows=rows, source=SOURCE)
+    _set_statuses(statuses, reference)
+    return count
+
+
+def _set_statuses(statuses: dict[str, str], reference: dt.date) -> None:
+    """暂缓、不予发展 through case_set_status; 取消预备党员资格 reduces the person (as step 24 does)."""
+    from dangjian.development.models import Case, CaseStatus
+
+    for case in (
+        Case.objects.filter(person__id_number__in=list(statuses)).select_related("person").order_by("id")
+    ):
+        status = statuses[case.person.id_number]
+        reason = DEFER_REASON if status == "deferred" else DECLINE_REASON
+        case_set_status(actor=None, case=case, status=status, reason=reason)
+    disqualified = Case.objects.filter(status=CaseStatus.DISQUALIFIED, person__reduction="")
+    for case in disqualified.select_related("person", "org").order_by("id"):
+        decided = (
+            case.records.filter(step=24, is_current=True).values_list("on", flat=True).first() or reference
         )
-        .select_related("org")
-        .order_by("id")
-    )
-    rows = []
-    flaws = ["late_talk", "no_filing", "late_approval", "short_cultivation"]
-    for person in heroes:
-        rows.append(
-            {
-                "person": person,
-                "special_basis": FRONTLINE_BASIS,
-                "records": frontline_history(person, ctx, rng),
-            }
-        )
-    for person in development + rng.sample(recent, k=len(recent) // 3):
-        flaw = rng.choice(flaws) if rng.random() < 0.01 else ""
-        rows.append({"person": person, "records": history(person, ctx, rng, flaw=flaw)})
-    log(f"补录 {len(rows)} 份发展纪实……")
-    return cases_backfill(actor=None, rows=rows, source=SOURCE)
+        person_reduce(
+            actor=None, person=case.person, reduction=Reduction.DISQUALIFIED, reduced_on=decided,
+            note="预备期间经教育考察不具备党员条件，经支部大会讨论、上级党委审批取消预备党员资格",
+        )  # fmt: skip
+
+
+# ---- the 支部书记's branch -------------------------------------------------------------------------
+
+
+def secretary_cast(rng: random.Random, today: dt.date) -> list[Course]:
+    """People at every stage in the demo 支部书记's branch, each with something due soon, as of `today`.
+
+    Applicants whose talk is due this week, later and overdue; one declined; activists whose
+    half-year assessment is due and whose year of cultivation ends this week; one deferred; a
+    candidate whose 公示 ends this week and one whose admission awaits the committee's approval;
+    probationary members whose probation ends this week, in mid-year and extended; members
+    converted recently (one archive due this week) and one whose conversion awaits approval; one
+    disqualified at the end of probation.
+    """
+    t = today
+
+    def early(applied: dt.date, activist: dt.date | None = None) -> Course:
+        return Course(applied=applied, talk=applied + _days(rng, 6, 20), activist=activist)
+
+    def member(meeting: dt.date, fate: str = "") -> Course:
+        candidate = meeting - _days(rng, 100, 130)
+        course = Course(applied=candidate - dt.timedelta(days=560), activist=candidate - dt.timedelta(days=400),
+                        candidate=candidate)  # fmt: skip
+        course.talk = course.applied + _days(rng, 7, 20)
+        course.vetting, course.notice = _vetting(rng, meeting - dt.timedelta(days=50))
+        _admission(rng, course, meeting, t, fate)
+        return course
+
+    cast = [
+        Course(applied=add_months(t, -1) + dt.timedelta(days=3)),  # talk due in 3 days
+        Course(applied=t - dt.timedelta(days=12)),  # talk due in about 18 days
+        Course(applied=add_months(t, -1) - dt.timedelta(days=9)),  # talk overdue by 9 days
+        early(t - dt.timedelta(days=300)),
+        early(t - dt.timedelta(days=70)),
+        early(add_years(t, -1) - dt.timedelta(days=40), activist=add_months(t, -6) + dt.timedelta(days=2)),
+        early(add_years(t, -2) + dt.timedelta(days=60), activist=add_years(t, -1) + dt.timedelta(days=4)),
+        early(add_years(t, -1) - dt.timedelta(days=100), activist=t - dt.timedelta(days=250)),
+    ]
+    cast[5].assessed = []  # the first half-year assessment is due in two days
+    cast[3].status = "declined"
+    cast[7].status = "deferred"
+    # A candidate whose 公示 ends in two days; one whose admission meeting awaits approval.
+    notice = Course(applied=add_years(t, -2), activist=add_years(t, -2) + dt.timedelta(days=60),
+                    candidate=t - dt.timedelta(days=75))  # fmt: skip
+    notice.talk = notice.applied + dt.timedelta(days=10)
+    notice.vetting = {10: t - dt.timedelta(days=45), 11: t - dt.timedelta(days=32), 12: t - dt.timedelta(days=10),
+                      13: t - dt.timedelta(days=5)}  # fmt: skip
+    notice.notice = (t - dt.timedelta(days=4), t + dt.timedelta(days=2))
+    waiting = member(add_months(t, -3) + dt.timedelta(days=5))
+    waiting.approved = None  # the committee has not approved yet: due in five days
+    waiting.conversions, waiting.decided, waiting.archived = [], None, None
+    cast += [notice, waiting]
+    # Probationary: the year ends in three days; mid-year; extended by six months.
+    ending = member(add_years(t, -1) + dt.timedelta(days=3))
+    cast += [ending, member(t - dt.timedelta(days=150))]
+    extended = member(add_years(t, -1) - dt.timedelta(days=75))
+    held = add_years(extended.meeting, 1) + dt.timedelta(days=5)
+    extended.conversions = [(held, EXTENDED, 6), (add_months(held, 6), CONVERTED, 0)]
+    cast.append(extended)
+    # Converted: one archive due this week, one conversion awaiting the committee.
+    archive = member(add_years(t, -1) - dt.timedelta(days=48))
+    archive.conversions = [(add_years(archive.meeting, 1) + dt.timedelta(days=3), CONVERTED, 0)]
+    archive.decided = t - dt.timedelta(days=27)
+    archive.archived = t + dt.timedelta(days=30)  # not yet: due three days from today
+    pending = member(add_years(t, -1) - dt.timedelta(days=22))
+    pending.conversions = [(t - dt.timedelta(days=20), CONVERTED, 0)]
+    pending.decided = t + dt.timedelta(days=20)
+    cast += [archive, pending, member(add_years(t, -2) + dt.timedelta(days=40))]
+    # One whose probation ended in 取消预备党员资格 (taken off the books by the services).
+    cast.append(member(add_years(t, -1) - dt.timedelta(days=120), fate="disqualify"))
+    return cast

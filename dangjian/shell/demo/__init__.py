@@ -6,9 +6,13 @@ with people in every standing and plausible dates. Everything is written through
 obeys the same rules as the pages.
 
 Scales:
-    small   one county, about 40 grassroots organizations and 600 people (tests)
-    county  one county, about 1,200 grassroots organizations and 21,000 people (`make run`)
-    city    six counties, exactly 7,479 grassroots organizations and 134,000 party members
+    small   two districts, 52 grassroots organizations and about 900 people (tests)
+    county  two districts, 1,200 grassroots organizations and about 25,000 people (`make run`)
+    city    six districts, exactly 7,479 grassroots organizations and 134,000 party members
+
+The demo lives as of the day it is loaded (`today`): members admitted since the system's start
+(tree.system_start) have their whole development case, people in development are at every stage,
+and things fall due in the week after the load date.
 
 The modules: `tree` (date, scales, the org tree), `people` (the people), `load` (orchestration).
 """
@@ -26,13 +30,13 @@ from dangjian.shell.demo.people import (
 )
 from dangjian.shell.demo.tree import (
     COUNTIES,
-    REFERENCE_DATE,
     SCALES,
     STREETS,
     TOWN_WORDS,
     VILLAGE_WORDS,
     Scale,
     build_tree,
+    system_start,
 )
 
 __all__ = [
@@ -42,7 +46,6 @@ __all__ = [
     "MINORITIES",
     "MOBILE_PREFIXES",
     "RARE_SURNAMES",
-    "REFERENCE_DATE",
     "SCALES",
     "STREETS",
     "SURNAMES",
@@ -57,4 +60,5 @@ __all__ = [
     "database_is_empty",
     "load_demo",
     "person_rows",
+    "system_start",
 ]

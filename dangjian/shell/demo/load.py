@@ -4,20 +4,22 @@ demo logins (password DEMO_PASSWORD), all through the services.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from dangjian.accounts.models import Role
 from dangjian.accounts.services import role_grant, user_create
-from dangjian.orgs.models import Org, OrgKind
+from dangjian.orgs.models import Org, OrgKind, UnitType
 from dangjian.orgs.services import org_tree_bulk_create
-from dangjian.people.models import Person, Reduction, Standing
+from dangjian.people.models import Person, Reduction
 from dangjian.people.services import people_bulk_create, person_reduce
 from dangjian.shell.demo.people import _days, person_rows
-from dangjian.shell.demo.tree import COUNTIES, REFERENCE_DATE, SCALES, build_tree
+from dangjian.shell.demo.tree import COUNTIES, SCALES, build_tree
 
 DEMO_PASSWORD = "dangjian-demo"
 
@@ -42,9 +44,16 @@ def database_is_empty() -> bool:
 
 
 def load_demo(
-    scale_name: str, *, seed: int = 2020, log: Callable[[str], None] = lambda _m: None
+    scale_name: str,
+    *,
+    seed: int = 2020,
+    today: dt.date | None = None,
+    log: Callable[[str], None] = lambda _m: None,
 ) -> DemoResult:
+    """Load the demo jurisdiction as of `today` (default: the load date), the same for the same seed
+    and day: every date lies on or before it, and things fall due in the week after it."""
     scale = SCALES[scale_name]
+    today = today or timezone.localdate()
     rng = random.Random(f"{seed}-{scale_name}")
     with transaction.atomic():
         log("建立组织架构……")
@@ -52,12 +61,16 @@ def load_demo(
         org_count = org_tree_bulk_create(actor=None, parent=None, nodes=[tree])
         root = Org.objects.get(code=tree["code"])
         branches = list(Org.objects.filter(kind=OrgKind.BRANCH).order_by("path"))
+        town, branch = _secretary_orgs()
         log(f"已建立 {org_count} 个党组织；生成人员档案……")
-        rows = person_rows(branches, scale, rng)
-        people = people_bulk_create(actor=None, rows=rows)
+        demo_people = person_rows(branches, scale, rng, today, cast_branch=branch)
+        people = people_bulk_create(actor=None, rows=demo_people.rows)
         log(f"已建立 {people} 份人员档案；办理少量减少（转出、死亡）……")
+        # Reductions among the members who joined before the system's start (the others have cases).
         reduce_ids = list(
-            Person.objects.filter(standing=Standing.FULL).order_by("id").values_list("id", flat=True)
+            Person.objects.filter(id_number__in=demo_people.pre_system)
+            .order_by("id")
+            .values_list("id", flat=True)
         )
         for person_id in rng.sample(reduce_ids, k=max(2, len(reduce_ids) // 400)):
             person = Person.objects.select_related("org").get(pk=person_id)
@@ -67,37 +80,54 @@ def load_demo(
                 actor=None,
                 person=person,
                 reduction=kind,
-                reduced_on=REFERENCE_DATE - _days(rng, 1, 300),
+                reduced_on=today - _days(rng, 1, 300),
                 note=note,
             )
         from dangjian.development.demo import load_development_demo
 
-        cases = load_development_demo(rng, REFERENCE_DATE, frontline=scale.frontline, log=log)
+        cases = load_development_demo(
+            rng, today, frontline=scale.frontline, plans=demo_people.plans, statuses=demo_people.statuses,
+            linked_orgs=_linked_branches(town, branch), log=log,
+        )  # fmt: skip
         log(f"已补录 {cases} 份发展纪实。")
         from dangjian.mobilization.demo import load_mobilization_demo
 
         regions = [region for _name, region in COUNTIES]
-        load_mobilization_demo(scale_name, reference=REFERENCE_DATE, regions=regions, seed=seed, log=log)
-        logins = _demo_users(root)
+        load_mobilization_demo(scale_name, reference=today, regions=regions, seed=seed, log=log)
+        logins = _demo_users(root, town, branch)
     from dangjian.development import due
 
-    due.refresh()
+    due.refresh(today)
     analyze_tables()
     return DemoResult(orgs=org_count, people=people, logins=logins)
 
 
-def _demo_users(root: Org) -> list[tuple[str, str, str]]:
-    county = Org.objects.filter(depth=2).order_by("path").first()
+def _secretary_orgs() -> tuple[Org | None, Org | None]:
+    """The demo 党委组织员's town (the first 镇党委 that approves admissions) and the 支部书记's
+    branch: the town's first village branch."""
     town = (
         Org.objects.filter(depth=3, has_approval_authority=True, kind=OrgKind.COMMITTEE)
         .order_by("path")
         .first()
     )
-    branch = (
-        Org.objects.filter(path__startswith=town.path, kind=OrgKind.BRANCH).order_by("path").first()
-        if town
-        else None
-    )
+    if town is None:
+        return None, None
+    below = Org.objects.filter(path__startswith=town.path, kind=OrgKind.BRANCH).order_by("path")
+    return town, below.filter(unit_type=UnitType.VILLAGE).first() or below.first()
+
+
+def _linked_branches(town: Org | None, branch: Org | None, others: int = 2) -> list[Org]:
+    """The branches whose meeting steps link to meeting records: the 支部书记's and a few more in
+    her town (meeting records go through the services one by one, so not every branch has them)."""
+    if town is None or branch is None:
+        return []
+    rest = Org.objects.filter(path__startswith=town.path, kind=OrgKind.BRANCH).exclude(pk=branch.pk)
+    return [branch, *rest.order_by("path")[:others]]
+
+
+def _demo_users(root: Org, town: Org | None, branch: Org | None) -> list[tuple[str, str, str]]:
+    counties = list(Org.objects.filter(depth=2).order_by("path")[:2])
+    county = counties[-1] if counties else None  # the second 区 (or the only one): not the admin's first
     logins = []
     superuser = user_create(actor=None, username="root", password=DEMO_PASSWORD, display_name="系统管理员")
     superuser.is_superuser = superuser.is_staff = True
@@ -107,7 +137,7 @@ def _demo_users(root: Org) -> list[tuple[str, str, str]]:
         ("zzb_admin", "组织部 王科长", Role.ORG_ADMIN, root),
         ("organizer", "镇党委 李组织员", Role.COMMITTEE_ORGANIZER, town),
         ("secretary", "支部 张书记", Role.BRANCH_SECRETARY, branch),
-        ("viewer", "县委 只读", Role.VIEWER, county),
+        ("viewer", "区委 只读", Role.VIEWER, county),
     ):
         if org is None:
             continue

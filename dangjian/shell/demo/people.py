@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 
 from dangjian.base.idnumber import make_id_number
 from dangjian.orgs.models import Org, UnitType
 from dangjian.people.models import Category, Education, Standing
-from dangjian.shell.demo.tree import COUNTIES, REFERENCE_DATE, Scale
+from dangjian.shell.demo.tree import COUNTIES, Scale, system_start
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -59,46 +60,121 @@ def _birthday(born: dt.date, years: int) -> dt.date:
         return born.replace(year=born.year + years, day=28)
 
 
-def person_rows(branches: list[Org], scale: Scale, rng: random.Random) -> list[dict]:
-    """People for every branch: scale.members party members plus people in development."""
+# The funnel (seed statistics; national figures): admissions of about 2.5 % of the members a year,
+# and, per admission a year, people now at each earlier stage: applicants who applied since the
+# system's start and are still waiting (most are never admitted), activists, candidates.
+ADMISSION_RATE = 0.025
+WAITING = {"applicant": 2.3, "activist": 1.5, "candidate": 0.55}  # × admissions a year (applicants: × years)
+CAST_MEMBERS = 30  # full members at least in the 支部书记's branch (contacts, introducers, votes)
+
+
+@dataclass
+class DemoPeople:
+    rows: list[dict]
+    plans: dict[str, list[dict]] = field(default_factory=dict)  # id number → planned step records
+    statuses: dict[str, str] = field(default_factory=dict)  # id number → deferred / declined
+    pre_system: list[str] = field(default_factory=list)  # members admitted before the system's start
+
+
+def _count(rng: random.Random, expected: float) -> int:
+    whole = int(expected)
+    return whole + (1 if rng.random() < expected - whole else 0)
+
+
+def person_rows(
+    branches: list[Org], scale: Scale, rng: random.Random, today: dt.date, *, cast_branch: Org | None = None
+) -> DemoPeople:
+    """People for every branch: scale.members party members plus people in development.
+
+    Members admitted since the system's start, and everyone in development, follow a planned course
+    (development.demo) whose records make their standing and dates; the `cast_branch` (the demo
+    支部书记's) also gets people at every stage with something due this week.
+    """
+    from dangjian.development.demo import course_fields, course_records, draw_course, secretary_cast
+
+    since = system_start(today)
+    member_years = max(0.0, ((today - dt.timedelta(days=25)) - since).days / 365.25)
+    years = (today - since).days / 365.25
     weights = [rng.randint(6, 60) for _ in branches]
     total_weight = sum(weights)
     sizes = [max(3, round(scale.members * w / total_weight)) for w in weights]
+    if cast_branch is not None:
+        cast_index = next(i for i, b in enumerate(branches) if b.pk == cast_branch.pk)
+        sizes[cast_index] = max(sizes[cast_index], CAST_MEMBERS)
     sizes[-1] += scale.members - sum(sizes)
     while sizes[-1] < 3:  # keep the exact total while every branch keeps at least 3 members
         i = max(range(len(sizes)), key=sizes.__getitem__)
         sizes[i] -= 1
         sizes[-1] += 1
     used_ids: set[str] = set()
-    rows: list[dict] = []
+    out = DemoPeople(rows=[])
     regions = [r for _, r in COUNTIES]
+
+    def planned(branch, region, pairs, course, kind):
+        age = rng.randint(24, 45)
+        row = _person(rng, branch, Standing.FULL, region, pairs, used_ids, today, age=age)
+        adult = _birthday(row["birth_date"], 18)
+        if course is None:
+            course = draw_course(rng, kind, today, since=since, adult=adult)
+        records = course_records(course, today, rng)
+        fields = course_fields(records)
+        row.update({k: fields.get(k) for k in DATE_FIELDS} | {"standing": fields["standing"]})
+        out.rows.append(row)
+        out.plans[row["id_number"]] = records
+        if course.status:
+            out.statuses[row["id_number"]] = course.status
+
     for branch, size in zip(branches, sizes, strict=True):
         region = regions[int(branch.path[4:8], 36) - 1] if branch.depth > 1 else regions[0]
         pairs = UNIT_CATEGORIES.get(branch.unit_type, UNIT_CATEGORIES[UnitType.OTHER])
-        development = rng.choice((0, 0, 1, 1, 2, 3))
-        # About 2.5% of members are in their probation year; people in development are, as in the
-        # seed statistics, mostly applicants and activists, fewer candidates.
-        plan = [Standing.PROBATIONARY if rng.random() < 0.025 else Standing.FULL for _ in range(size)]
-        plan += [_weighted(rng, [(Standing.APPLICANT, 45), (Standing.ACTIVIST, 40), (Standing.CANDIDATE, 15)])
-                 for _ in range(development)]  # fmt: skip
-        for standing in plan:
-            rows.append(_person(rng, branch, standing, region, pairs, used_ids))
-    return rows
+        rate = ADMISSION_RATE * rng.uniform(0.6, 1.4)
+        cast = secretary_cast(rng, today) if cast_branch is not None and branch.pk == cast_branch.pk else []
+        cast_members = sum(1 for c in cast if c.approved)
+        for _ in range(size - cast_members):
+            if rng.random() < rate * member_years:
+                planned(branch, region, pairs, None, "member")
+            else:
+                row = _person(rng, branch, Standing.FULL, region, pairs, used_ids, today, before=since)
+                out.rows.append(row)
+                out.pre_system.append(row["id_number"])
+        for course in cast:
+            planned(branch, region, pairs, course, "")
+        admissions = rate * size  # a year
+        for kind, per in WAITING.items():
+            for _ in range(_count(rng, admissions * per * (years if kind == "applicant" else 1))):
+                planned(branch, region, pairs, None, kind)
+    return out
 
 
-def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[str]) -> dict:
-    ref = REFERENCE_DATE
+DATE_FIELDS = ("applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on")
+
+
+def _person(
+    rng,
+    branch: Org,
+    standing: str,
+    region: str,
+    pairs,
+    used_ids: set[str],
+    ref: dt.date,
+    *,
+    age: int | None = None,
+    before: dt.date | None = None,
+) -> dict:
+    """One person's file. `age`: given (for a planned course, whose dates come later); `before`: a
+    full member admitted before that day (the system's start), with plausible milestone dates."""
     category = _weighted(rng, pairs)
-    if standing in (Standing.APPLICANT, Standing.ACTIVIST, Standing.CANDIDATE):
-        age = rng.randint(23, 45)
+    if age is not None:
+        if category in (Category.RETIRED, Category.STUDENT):  # in development: of working age
+            category = pairs[0][0]
     elif category == Category.RETIRED:
         age = rng.randint(60, 88)
     elif category == Category.STUDENT:
         age = rng.randint(19, 24)
     else:
         age = rng.randint(24, 62)
-    if standing in (Standing.PROBATIONARY, Standing.FULL):
-        age = max(age, rng.randint(25, 30))  # admitted at 20 at the earliest, converted a year later
+    if before is not None:  # admitted at 20 at the earliest, before the system's start
+        age = max(age, rng.randint(25, 30) + (ref - before).days // 365)
     born = ref - dt.timedelta(days=age * 365 + rng.randint(0, 364))
     gender = (
         "M"
@@ -113,28 +189,11 @@ def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[s
         born -= dt.timedelta(days=1)
     adult = _birthday(born, 18)
     dates: dict[str, dt.date | None] = {}
-    if standing == Standing.APPLICANT:
-        dates["applied_on"] = max(adult, ref - _days(rng, 20, 700))
-    elif standing == Standing.ACTIVIST:
-        activist = max(adult + dt.timedelta(days=60), ref - _days(rng, 20, 500))
-        dates |= {"applied_on": activist - _days(rng, 31, 60), "activist_on": activist}
-    elif standing == Standing.CANDIDATE:
-        candidate = ref - _days(rng, 10, 200)
-        activist = candidate - _days(rng, 366, 500)
-        dates |= {
-            "applied_on": activist - _days(rng, 31, 120),
-            "activist_on": activist,
-            "candidate_on": candidate,
-        }
-    else:
-        if standing == Standing.PROBATIONARY:
-            admitted = ref - _days(rng, 60, 360)  # approved (about a month later) by the reference date
-        else:
-            earliest = adult + dt.timedelta(days=900)
-            span = max(1, (ref - dt.timedelta(days=400) - earliest).days)
-            admitted = min(
-                ref - dt.timedelta(days=400), earliest + dt.timedelta(days=int(span * rng.random() ** 0.7))
-            )
+    if before is not None:
+        earliest = adult + dt.timedelta(days=900)
+        latest = before - dt.timedelta(days=1)
+        span = max(1, (latest - earliest).days)
+        admitted = min(latest, earliest + dt.timedelta(days=int(span * rng.random() ** 0.7)))
         candidate = admitted - _days(rng, 90, 240)
         activist = candidate - _days(rng, 366, 480)
         applied = max(adult, activist - _days(rng, 31, 200))
@@ -143,9 +202,8 @@ def _person(rng, branch: Org, standing: str, region: str, pairs, used_ids: set[s
             "activist_on": activist,
             "candidate_on": candidate,
             "admitted_on": admitted,
+            "converted_on": _birthday(admitted, 1),
         }
-        if standing == Standing.FULL:
-            dates["converted_on"] = _birthday(admitted, 1)
     age_now = age
     education = (
         Education.POSTGRADUATE if category in (Category.MEDICAL,) and rng.random() < 0.2

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 
 from dangjian.orgs.models import OrgKind, UnitType
 
-# The demo's "today": every generated date lies on or before it, whatever day the demo is loaded.
-REFERENCE_DATE = dt.date(2026, 11, 1)
+
+def system_start(today: dt.date) -> dt.date:
+    """The day the demo's system went live: 1 January two years before the load year.
+
+    The demo's "today" is the load date (every generated date lies on or before it, and things fall
+    due this week whatever day it is loaded). Members admitted since the system's start have a
+    development case with its whole history; members admitted before it have none.
+    """
+    return dt.date(today.year - 2, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -22,11 +29,23 @@ class Scale:
     members: int  # probationary + full members
     towns_per_county: int
     frontline: int  # frontline admissions (火线入党) in February 2020; seed 001 reports 49 for the city
+    budgets: tuple[int, ...] = ()  # grassroots per county when not split evenly (sums to grassroots)
+
+    def county_budgets(self) -> list[int]:
+        if self.budgets:
+            return list(self.budgets)
+        per_county = [self.grassroots // self.counties] * self.counties
+        per_county[0] += self.grassroots - sum(per_county)
+        return per_county
 
 
+# small and county have a second, smaller 区 (the 只读查看 account's), so accounts see different
+# districts; the city has six.
 SCALES = {
-    "small": Scale(counties=1, grassroots=40, members=560, towns_per_county=3, frontline=3),
-    "county": Scale(counties=1, grassroots=1200, members=20000, towns_per_county=22, frontline=12),
+    "small": Scale(counties=2, grassroots=52, members=560, towns_per_county=3, frontline=3, budgets=(40, 12)),
+    "county": Scale(
+        counties=2, grassroots=1200, members=20000, towns_per_county=22, frontline=12, budgets=(1040, 160)
+    ),
     "city": Scale(counties=6, grassroots=7479, members=134000, towns_per_county=30, frontline=49),
 }
 
@@ -210,8 +229,7 @@ def build_tree(scale: Scale, rng: random.Random) -> dict:
     """The nested org tree as data; exactly scale.grassroots grassroots organizations below the 市委."""
     code = _Codes()
     counties = []
-    per_county = [scale.grassroots // scale.counties] * scale.counties
-    per_county[0] += scale.grassroots - sum(per_county)
+    per_county = scale.county_budgets()
     town_words = iter(rng.sample(TOWN_WORDS, len(TOWN_WORDS)) * 4)
     for index in range(scale.counties):
         county_name, _region = COUNTIES[index]
