@@ -125,7 +125,8 @@ def draw_course(rng: random.Random, kind: str, today: dt.date, *, since: dt.date
         if activist < today - dt.timedelta(days=200) and rng.random() < 0.03:
             course.status = "deferred"
     elif kind == "candidate":
-        candidate = today - _days(rng, 10, 200)
+        # Some designated lately are still in 发展对象的确定和考察 (steps 8–12), before the 预审.
+        candidate = today - (_days(rng, 5, 45) if rng.random() < 0.4 else _days(rng, 45, 200))
         activist = candidate - _days(rng, 366, 480)
         course = Course(
             applied=activist - _days(rng, 31, 120), activist=activist, candidate=candidate, flaw=flaw
@@ -409,6 +410,7 @@ def load_development_demo(
     statuses: dict[str, str],
     linked_orgs: list[Org],
     log: Callable[[str], None],
+    system_start: dt.date,
 ) -> int:
     """Enter the cases. `plans`: id number → planned records (course_records) of every person with a
     course; `statuses`: id number → "deferred"/"declined"; `linked_orgs`: orgs whose cases get their
@@ -439,8 +441,13 @@ def load_development_demo(
     linked_paths = tuple(o.path for o in linked_orgs)
     sample = [row for row in planned if linked_paths and row["person"].org.path.startswith(linked_paths)]
     meetings = _link_meetings(sample, ctx, rng)
-    log(f"补录 {len(rows)} 份发展纪实（其中 {len(sample)} 份的会议步骤关联 {meetings} 次会议记录）……")
-    count = cases_backfill(actor=None, rows=rows, source=SOURCE)
+    log(f"建立 {len(rows)} 份发展纪实（其中 {len(sample)} 份的会议步骤关联 {meetings} 次会议记录）……")
+    # Cases opened before the system's start are 补录, as a go-live import would make them; those
+    # since stand for records kept as they happened.
+    before = [row for row in rows if min(r["on"] for r in row["records"]) < system_start]
+    since = [row for row in rows if min(r["on"] for r in row["records"]) >= system_start]
+    count = cases_backfill(actor=None, rows=before, source=SOURCE)
+    count += cases_backfill(actor=None, rows=since, source=SOURCE, mark_backfill=False)
     _set_statuses(statuses, reference)
     return count
 

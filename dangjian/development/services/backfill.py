@@ -26,7 +26,9 @@ BACKFILL_CHUNK = 2000
 
 
 @transaction.atomic
-def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size: int = 5000) -> int:
+def cases_backfill(
+    *, actor, rows: list[dict[str, Any]], source: str, batch_size: int = 5000, mark_backfill: bool = True
+) -> int:
     """Create cases with their recorded history at once (补录: imports, demo data), all or nothing.
 
     Each row: {"person": Person, "special_basis": str, "remarks": str (optional),
@@ -35,6 +37,8 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
     the branch's, or for a superior step (13, 16, 17, 18, 24) the superior committee's (acting.acting_org).
     The same engine checks every case; findings are stored on the records and counted on the case,
     but do not block: this is history being entered, and `dangjian check` reports it.
+    `mark_backfill=False` only for the demo, whose cases stand for records kept in the system as
+    they happened (since its start): they are not shown as 补录.
     """
     from dangjian.audit.models import ChangeRecord
     from dangjian.development import due
@@ -92,7 +96,7 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
         for row in chunk:
             person = row["person"]
             case = Case(person=person, org=person.org, special_basis=(row.get("special_basis") or "").strip(),
-                        source=source, is_backfill=True, created_by=actor_user,
+                        source=source, is_backfill=mark_backfill, created_by=actor_user,
                         remarks=(row.get("remarks") or "").strip())  # fmt: skip
             records = [
                 StepRecord(
@@ -105,7 +109,7 @@ def cases_backfill(*, actor, rows: list[dict[str, Any]], source: str, batch_size
                     meeting=rec.get("meeting"),
                     resolution=rec.get("resolution"),
                     note=rec.get("note", ""),
-                    is_backfill=True,
+                    is_backfill=mark_backfill,
                     actor=actor_user,
                     actor_name=actor_name,
                 )

@@ -19,7 +19,7 @@ from dangjian.orgs.services import org_tree_bulk_create
 from dangjian.people.models import Person, Reduction
 from dangjian.people.services import people_bulk_create, person_reduce
 from dangjian.shell.demo.people import _days, person_rows
-from dangjian.shell.demo.tree import COUNTIES, SCALES, build_tree
+from dangjian.shell.demo.tree import COUNTIES, SCALES, build_tree, system_start
 
 DEMO_PASSWORD = "dangjian-demo"
 
@@ -87,9 +87,9 @@ def load_demo(
 
         cases = load_development_demo(
             rng, today, frontline=scale.frontline, plans=demo_people.plans, statuses=demo_people.statuses,
-            linked_orgs=_linked_branches(town, branch), log=log,
+            linked_orgs=_linked_branches(town, branch), log=log, system_start=system_start(today),
         )  # fmt: skip
-        log(f"已补录 {cases} 份发展纪实。")
+        log(f"已建立 {cases} 份发展纪实。")
         from dangjian.mobilization.demo import load_mobilization_demo
 
         regions = [region for _name, region in COUNTIES]

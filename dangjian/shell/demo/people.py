@@ -64,7 +64,7 @@ def _birthday(born: dt.date, years: int) -> dt.date:
 # and, per admission a year, people now at each earlier stage: applicants who applied since the
 # system's start and are still waiting (most are never admitted), activists, candidates.
 ADMISSION_RATE = 0.025
-WAITING = {"applicant": 2.3, "activist": 1.5, "candidate": 0.55}  # × admissions a year (applicants: × years)
+WAITING = {"applicant": 3.0, "activist": 1.5, "candidate": 0.55}  # × admissions a year (applicants: × years)
 CAST_MEMBERS = 30  # full members at least in the 支部书记's branch (contacts, introducers, votes)
 
 
