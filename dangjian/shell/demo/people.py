@@ -135,6 +135,8 @@ def person_rows(
                 planned(branch, region, pairs, None, "member")
             else:
                 row = _person(rng, branch, Standing.FULL, region, pairs, used_ids, today, before=since)
+                # Joined before the system existed: the dates come from the member's file (补录).
+                row["backfill_reason"] = PRE_SYSTEM_REASON
                 out.rows.append(row)
                 out.pre_system.append(row["id_number"])
         for course in cast:
@@ -146,6 +148,7 @@ def person_rows(
     return out
 
 
+PRE_SYSTEM_REASON = "系统建立前入党，据本人党员档案补录（演示数据）"
 DATE_FIELDS = ("applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on")
 
 

@@ -190,3 +190,19 @@ def test_the_viewer_sees_another_district_than_the_first(living):
     assert counties[1].pk in seen
     admin = User.objects.get(username="zzb_admin")
     assert first <= set(scope.orgs_for(admin).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("living", LOAD_DAYS[:1], indirect=True)
+def test_members_who_joined_before_the_system_are_marked_backfilled_and_the_rest_are_not(living):
+    from dangjian.shell.demo import system_start
+
+    since = system_start(living)
+    without_case = Person.objects.filter(case__isnull=True, standing="full")
+    assert without_case.exists()
+    assert not without_case.filter(backfilled_at__isnull=True).exists()
+    assert set(without_case.values_list("backfill_reason", flat=True)) == {
+        "系统建立前入党，据本人党员档案补录（演示数据）"
+    }
+    assert not Person.objects.filter(case__isnull=False, backfilled_at__isnull=False).exists()
+    assert not Person.objects.filter(backfilled_at__isnull=False, admitted_on__gte=since).exists()
