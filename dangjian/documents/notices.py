@@ -123,6 +123,31 @@ def notice_cases(org: Org, kind: str, window: Window) -> QuerySet[Case]:
     )
 
 
+def recorded_windows(org: Org, limit: int = 10) -> list[tuple[dt.date, int, int]]:
+    """The 公示 windows the superior committee recorded with its 预审 (step 13) for cases of `org`'s
+    subtree not yet past the 支部大会: (start, working days, people), latest first, to pick from."""
+    pending = StepRecord.objects.filter(case=OuterRef("case"), is_current=True, step__gte=15)
+    rows = (
+        StepRecord.objects.filter(subtree_q(org.path, "case__org__path"), step=13, is_current=True)
+        .exclude(Exists(pending))
+        .exclude(case__status__in=[CaseStatus.DEFERRED, CaseStatus.DECLINED])
+        .values_list("data__notice_start", "data__notice_end")
+    )
+    counted: dict[tuple[str, str], int] = {}
+    for start, end in rows:
+        if start and end:
+            counted[(start, end)] = counted.get((start, end), 0) + 1
+    calendar = WorkCalendar()
+    out = []
+    for (start, end), people in sorted(counted.items(), reverse=True)[:limit]:
+        try:
+            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            out.append((first, calendar.working_days_between(first, last), people))
+        except (ValueError, CalendarUnknown):
+            continue
+    return out
+
+
 class NoticeForm(StyledForm):
     start = forms.DateField(label=_("公示开始日期"), widget=DateInput(), help_text=_("须为工作日。"))
     working_days = forms.IntegerField(label=_("公示工作日数"), min_value=1, max_value=MAX_WORKING_DAYS)
@@ -160,6 +185,7 @@ def notice_page(request, kind):
     context = {
         "nav": "documents", "org": org, "kind": kind, "label": TemplateKind(kind).label, "form": form,
         "minimum": minimum, "intro": NOTICE_KINDS[kind].intro,
+        "recorded": recorded_windows(org) if kind == TemplateKind.ADMISSION_NOTICE else [],
     }  # fmt: skip
     if not form.is_bound:
         return render(request, "documents/notice.html", context)

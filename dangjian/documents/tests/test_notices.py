@@ -129,3 +129,17 @@ def test_the_rule_set_may_ask_for_more_working_days(notice_world, monkeypatch):
     with pytest.raises(notices.ValidationError, match="不少于7个工作日"):
         notices.notice_window(notice_world.town_a1, D(2026, 3, 3), 5)
     assert notices.notice_window(notice_world.town_a1, D(2026, 3, 3), 7).end == D(2026, 3, 11)
+
+
+def test_the_admission_notice_offers_the_windows_recorded_with_the_prereview(notice_world, client_as):
+    w = notice_world
+    # 壬另期 and 癸本期 carry their windows; 辛会后 and 庚会中 are past the meeting or have none.
+    assert notices.recorded_windows(w.town_a1) == [(D(2026, 3, 16), 5, 1), (D(2026, 3, 3), 5, 1)]
+    assert notices.recorded_windows(w.county_b) == []
+    body = (
+        client_as(w.organizer).get(f"/documents/notice/admission_notice/?org={w.town_a1.pk}").content.decode()
+    )
+    assert "上级党委预审时记录的公示期" in body
+    assert f"?org={w.town_a1.pk}&start=2026-03-03&working_days=5" in body
+    candidate = client_as(w.organizer).get(f"/documents/notice/candidate_notice/?org={w.town_a1.pk}")
+    assert "上级党委预审时记录的公示期" not in candidate.content.decode()
