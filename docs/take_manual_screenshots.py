@@ -25,6 +25,7 @@ PASSWORD = "dangjian-demo"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 BRANCH = "花桥镇大田村党支部"
+TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()  # the server's day (Asia/Shanghai)
 
 
 def save(page, name: str, *, full_page: bool = False, element=None) -> None:
@@ -57,7 +58,7 @@ def secretary_tasks(browser) -> None:
     page.get_by_role("link", name=BRANCH).first.click()
     save(page, "03-branch")
     page.get_by_role("link", name="新建人员档案").click()
-    applied = dt.date.today() - dt.timedelta(days=3)
+    applied = TODAY - dt.timedelta(days=3)
     page.fill("#id_name", "林晓雨")
     page.fill("#id_id_number", make_id_number("511602", dt.date(2001, 5, 12), int(time.time()) % 500, "F"))
     page.select_option("#id_gender", "F")
@@ -79,7 +80,7 @@ def secretary_tasks(browser) -> None:
     page.locator("#step-form").get_by_role("button", name="保存", exact=True).click()
     page.wait_for_url(case_url)
     page.locator('ol.timeline li[data-step="2"]').get_by_role("link", name="记录", exact=True).click()
-    page.fill("#id_on", (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    page.fill("#id_on", (TODAY + dt.timedelta(days=2)).isoformat())
     page.get_by_role("button", name="保存前检查").click()
     expect(page.locator("#preview")).to_be_visible()
     save(page, "06-preview-refused", full_page=True)
@@ -97,7 +98,7 @@ def secretary_tasks(browser) -> None:
     page.get_by_role("link", name="会议记录").click()
     save(page, "09-meetings")
     page.get_by_role("link", name="记录会议").click()
-    page.fill("#id_held_on", dt.date.today().isoformat())
+    page.fill("#id_held_on", TODAY.isoformat())
     page.fill("#id_title", "支部委员会会议：讨论确定入党积极分子")
     save(page, "10-meeting-form", full_page=True)
 
