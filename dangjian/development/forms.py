@@ -180,6 +180,40 @@ class ReasonForm(StyledForm):
     reason = forms.CharField(label="原因", max_length=300)
 
 
+# A rule parameter's name in plain words (the rule's own wording where a key means different things).
+PARAM_LABELS = {
+    "min_age": "最低年龄（周岁）", "months": "期限（月）", "years": "期限（年）", "min": "最少（人）",
+    "max": "最多（人）", "count": "人数", "valid_months": "有效期（月）", "min_days": "最少天数",
+    "min_hours": "最少学时", "working_days": "公示工作日数", "required": "必须公示", "min_months": "最短（月）",
+    "max_months": "最长（月）", "window_start": "适用起始日期", "window_end": "适用截止日期",
+}  # fmt: skip
+RULE_PARAM_LABELS: dict[tuple[str, str], str] = {}
+SEVERITY_CHOICES = [("violation", "违规"), ("warning", "提醒")]
+
+
+def param_label(rule_id: str, key: str) -> str:
+    return RULE_PARAM_LABELS.get((rule_id, key)) or PARAM_LABELS.get(key, key)
+
+
+def readonly_rows(values: dict) -> list[tuple]:
+    """The rules as text for someone who may not edit the rule set: (rule, enabled, severity label,
+    [(parameter label, value)]), from the effective values ({rule id: {severity, enabled, params}})."""
+    severities = dict(SEVERITY_CHOICES)
+    rows = []
+    for rule in RULES:
+        current = values[rule.id]
+        params = []
+        for key, default in rule.params.items():
+            value = current["params"].get(key, default)
+            if isinstance(default, bool):
+                value = "是" if value else "否"
+            params.append((param_label(rule.id, key), value))
+        rows.append(
+            (rule, current["enabled"], severities.get(current["severity"], current["severity"]), params)
+        )
+    return rows
+
+
 class RuleSetForm(StyledForm):
     """A rule set's header fields plus, for every rule, enabled / severity / parameters."""
 
@@ -193,7 +227,8 @@ class RuleSetForm(StyledForm):
     )
 
     def __init__(self, *args, base: dict, editing: bool = False, **kwargs):
-        """`base`: the effective values before this rule set ({rule id: {severity, enabled, params}})."""
+        """`base`: the effective values before this rule set ({rule id: {severity, enabled, params}}).
+        Read-only users get `readonly_rows()` instead of the inputs."""
         super().__init__(*args, **kwargs)
         self.base = base
         if editing:
@@ -204,7 +239,7 @@ class RuleSetForm(StyledForm):
             current = base[rule.id]
             enabled = forms.BooleanField(label="启用", required=False, initial=current["enabled"])
             enabled.widget.attrs["class"] = "form-check-input"
-            severity = forms.ChoiceField(label="严重程度", choices=[("violation", "违规"), ("warning", "提醒")],
+            severity = forms.ChoiceField(label="严重程度", choices=SEVERITY_CHOICES,
                                          initial=current["severity"], required=False)  # fmt: skip
             severity.widget.attrs["class"] = "form-select form-select-sm"
             self.fields[f"{rule.id}__enabled"] = enabled
@@ -212,14 +247,15 @@ class RuleSetForm(StyledForm):
             params = []
             for key, default in rule.params.items():
                 value = current["params"].get(key, default)
+                label = param_label(rule.id, key)
                 if isinstance(default, bool):
-                    field = forms.BooleanField(label=key, required=False, initial=value)
+                    field = forms.BooleanField(label=label, required=False, initial=value)
                     field.widget.attrs["class"] = "form-check-input"
                 elif isinstance(default, int):
-                    field = forms.IntegerField(label=key, min_value=0, initial=value, required=False)
+                    field = forms.IntegerField(label=label, min_value=0, initial=value, required=False)
                     field.widget.attrs["class"] = "form-control form-control-sm"
                 else:
-                    field = forms.CharField(label=key, initial=value, required=False)
+                    field = forms.CharField(label=label, initial=value, required=False)
                     field.widget.attrs["class"] = "form-control form-control-sm"
                 self.fields[f"{rule.id}__{key}"] = field
                 params.append(f"{rule.id}__{key}")

@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangjian.audit.models import ChangeRecord
-from dangjian.conftest import make_person
+from dangjian.conftest import make_person, make_user
 from dangjian.development.models import RuleSet
 from dangjian.development.rulesets import ruleset_create, ruleset_update
 from dangjian.development.services import RuleViolation, case_open, rules_in_force, ruleset_for, step_record
@@ -119,3 +119,20 @@ def test_other_jurisdictions_local_rule_sets_are_hidden(world, client_as):
             assert client.get(f"/development/rulesets/{ruleset.pk}/").status_code == 404
             assert client.post(f"/development/rulesets/{ruleset.pk}/", {"name": "x"}).status_code == 404
     assert client_as(world.admin).get("/development/rulesets/999999/").status_code == 404
+
+
+def test_the_rule_set_reads_as_text_for_those_who_cannot_edit_it_and_as_a_form_for_editors(world, client_as):
+    national = RuleSet.objects.get(org__isnull=True)
+    page = client_as(world.secretary).get(f"/development/rulesets/{national.pk}/").content.decode()
+    assert 'id="ruleset-readonly"' in page and "<input" not in page.split('id="rules"')[1]
+    assert "<select" not in page.split('id="rules"')[1] and 'type="submit">保存' not in page
+    # Chinese labels, never the parameter keys
+    assert "最低年龄（周岁） <strong>18</strong>" in page and "公示工作日数 <strong>5</strong>" in page
+    assert "适用起始日期 <strong>2020-01-20</strong>" in page
+    for key in ("min_age", "window_start", "working_days", "in-force"):
+        assert key not in page.split('id="rules"')[1]
+    root = client_as(make_user("root-editor", superuser=True))
+    form = root.get(f"/development/rulesets/{national.pk}/").content.decode()
+    assert 'id="ruleset-readonly"' not in form and 'name="R-AGE__min_age"' in form
+    assert '<label class="small text-muted" for="id_R-AGE__min_age">最低年龄（周岁）</label>' in form
+    assert 'type="submit">保存</button>' in form

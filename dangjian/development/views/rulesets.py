@@ -10,7 +10,7 @@ from dangjian.accounts import scope
 from dangjian.base.forms import apply_service_errors
 from dangjian.development import rulesets as rulesets_module
 from dangjian.development import selectors
-from dangjian.development.forms import RuleSetForm
+from dangjian.development.forms import RuleSetForm, readonly_rows
 
 
 def _effective(overrides: dict | None) -> dict:
@@ -71,7 +71,8 @@ def ruleset_detail(request, pk: int):
     return render(
         request,
         "development/ruleset.html",
-        {"nav": "rules", "ruleset": ruleset, "form": form, "editable": editable, "history": history_for(ruleset)[:50]},
+        {"nav": "rules", "ruleset": ruleset, "form": form, "editable": editable, "history": history_for(ruleset)[:50],
+         "readonly_rows": None if editable else readonly_rows(initial_values)},
     )  # fmt: skip
 
 
