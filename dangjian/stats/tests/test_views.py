@@ -163,3 +163,17 @@ def test_dashboard_in_english(world, flow, client_as):
     ).content.decode()
     assert "Development funnel" in html and "Members by age" in html and "30 and under" in html
     assert client.get(reverse("stats-people"), {"org": "abc"}).status_code == 404
+
+
+def test_the_funnel_is_drawn_in_stage_order_with_its_labels_beside_it(world, flow):
+    from dangjian.stats import charts
+
+    stats = selectors.subtree_stats(world.admin, world.city, PERIOD)
+    series = charts.options(stats)["funnel"]["series"][0]
+    assert series["sort"] == "none"  # widest band at 递交入党申请书, whatever the counts
+    assert series["data"][0]["name"] == "递交入党申请书"
+    # inside the bands a phone (390 px) cuts the labels; beside them there is room
+    assert (
+        series["label"]["position"] == "right"
+        and float(series["left"].rstrip("%")) + float(series["width"].rstrip("%")) <= 50
+    )
