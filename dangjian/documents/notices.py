@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.base.forms import DateInput, StyledForm
+from dangjian.base.phone import normalize_phone
 from dangjian.development.models import Case, CaseStatus, StepRecord
 from dangjian.documents import word
 from dangjian.documents.briefing import cn_date
@@ -151,11 +152,26 @@ def recorded_windows(org: Org, limit: int = 10) -> list[tuple[dt.date, int, int]
 class NoticeForm(StyledForm):
     start = forms.DateField(label=_("公示开始日期"), widget=DateInput(), help_text=_("须为工作日。"))
     working_days = forms.IntegerField(label=_("公示工作日数"), min_value=1, max_value=MAX_WORKING_DAYS)
+    contact_name = forms.CharField(label=_("联系人"), max_length=20, required=False)
+    contact_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        required=False,
+        help_text=_("印在公示落款上方；不填则留空待手写。"),
+    )
 
     def __init__(self, *args, org: Org, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.org = org
         self.window: Window | None = None
+
+    def clean_contact_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["contact_phone"])
+
+    def contact(self) -> str:
+        return word.contact_line(
+            self.cleaned_data.get("contact_name", "").strip(), self.cleaned_data.get("contact_phone", "")
+        )
 
     def clean(self):
         data = super().clean()
@@ -200,7 +216,10 @@ def notice_page(request, kind):
     if request.GET.get("download"):
         try:
             data = word.render(
-                kind, word.list_context(org, cases, today=today, notice=(window.start, window.end))
+                kind,
+                word.list_context(
+                    org, cases, today=today, notice=(window.start, window.end), contact=form.contact()
+                ),
             )
         except word.UnsafeTemplate as exc:
             return _unsafe_template(request, exc)

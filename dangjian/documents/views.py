@@ -275,7 +275,7 @@ def briefing_page(request):
         filename = f"{org.name}-工作简报-{period.end:%Y%m%d}"
         if fmt == "pdf":
             return _attachment(briefing_pdf(text), f"{filename}.pdf", PDF)
-        return _attachment(briefing_docx(text), f"{filename}.docx", word.DOCX)
+        return _attachment(briefing_docx(text, org.name, timezone.localdate()), f"{filename}.docx", word.DOCX)
     context = {
         "nav": "documents",
         "org": org,
@@ -288,7 +288,8 @@ def briefing_page(request):
     return render(request, "documents/briefing.html", context)
 
 
-def briefing_docx(text: str) -> bytes:
+def briefing_docx(text: str, org_name: str, day) -> bytes:
+    """The briefing as Word: title, paragraphs, and the 落款 (the org and the date)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -299,6 +300,9 @@ def briefing_docx(text: str) -> bytes:
         p = doc.add_paragraph(paragraph)
         p.paragraph_format.first_line_indent = Pt(24)
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    doc.add_paragraph("")
+    word._right(doc, org_name)
+    word._right(doc, briefing.cn_date(day))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

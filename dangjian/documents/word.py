@@ -6,9 +6,10 @@ does not split it), and uploads the replacement. The newest active upload of a k
 
 Context of every kind (all values are strings):
 - notices and the approval summary: ``org_name``, ``date``, ``notice_start``, ``notice_end``,
-  ``people`` (each with ``name``, ``gender``, ``ethnicity``, ``birth_date``, ``education``,
-  ``work_unit``, ``org_name``, ``applied_on``, ``activist_on``, ``candidate_on``, ``meeting_on``,
-  ``votes``), ``count``;
+  ``contact`` (the notice's contact line), ``people`` (each with ``name``, ``gender``, ``ethnicity``,
+  ``birth_date``, ``education``, ``work_unit``, ``org_name``, ``applied_on``, ``activist_on``,
+  ``candidate_on``, ``meeting_on``, ``votes``; dates in a list as 2025-02-07, so a narrow column
+  keeps them on one line), ``count``;
 - filing forms: ``person`` (as above, plus ``category``, ``contacts``, ``introducers``), ``org_name``,
   ``date``.
 """
@@ -22,7 +23,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from docxtpl import DocxTemplate
@@ -51,6 +54,11 @@ PERSON_KEYS = (
 # Every generated document is A4 (python-docx's blank document is US Letter). The lists (notices,
 # approval summary) are landscape for their ten or more columns; forms and the briefing portrait.
 A4_SHORT, A4_LONG = Twips(11906), Twips(16838)  # 210 × 297 mm, as Word writes A4
+# Margins of the 党政机关公文 layout (GB/T 9704-2012): a 156 × 225 mm 版心 on A4, 37 mm from the top
+# and 28 mm from the left; a landscape list turns the same 版心 on its side.
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+LANDSCAPE_MARGINS_MM = {"top": 28, "bottom": 26, "left": 37, "right": 35}
+TABLE_FONT = Pt(10.5)  # 五号
 LANDSCAPE_KINDS = (
     TemplateKind.CANDIDATE_NOTICE,
     TemplateKind.ADMISSION_NOTICE,
@@ -63,8 +71,9 @@ def _document(*, landscape: bool = False) -> Document:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (A4_LONG, A4_SHORT) if landscape else (A4_SHORT, A4_LONG)
-    section.top_margin = section.bottom_margin = Mm(25 if not landscape else 20)
-    section.left_margin = section.right_margin = Mm(22 if not landscape else 20)
+    margins = LANDSCAPE_MARGINS_MM if landscape else MARGINS_MM
+    section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
+    section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(12)
@@ -85,21 +94,79 @@ def _right(doc: Document, text: str) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def _signature(doc: Document, *, contact: bool = False) -> None:
+    """The 落款: the issuing org and the date at the foot, right-aligned (a 公示 adds its contact line
+    above them)."""
+    doc.add_paragraph("")
+    if contact:
+        doc.add_paragraph("{{ contact }}")
+    _right(doc, "{{ org_name }}")
+    _right(doc, "{{ date }}")
+
+
+# The width of each list column (mm), by its key: dates (2025-02-07) and short values on one line,
+# the free text columns take what is left of the 版心 and wrap.
+COLUMN_MM = {"#": 12, "name": 18, "gender": 12, "ethnicity": 13, "birth_date": 20, "education": 19,
+             "applied_on": 27, "activist_on": 27, "candidate_on": 27, "meeting_on": 27, "votes": 32}  # fmt: skip
+WRAPPING = ("work_unit", "org_name")
+LANDSCAPE_TEXT_MM = 297 - LANDSCAPE_MARGINS_MM["left"] - LANDSCAPE_MARGINS_MM["right"]
+
+
+def _cell_text(cell, text: str, *, bold: bool = False) -> None:
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(text)
+    run.font.size = TABLE_FONT
+    run.bold = bold
+
+
+def _fixed_layout(table) -> None:
+    """Word and LibreOffice keep the given column widths instead of fitting the template tags."""
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+
+
 def _list_table(doc: Document, columns: list[tuple[str, str]]) -> None:
-    """A table with a header row and one row per person (docxtpl's {%tr for %} row loop)."""
+    """A table with a header row and one row per person (docxtpl's {%tr for %} row loop), its
+    columns sized to their content within the 版心 (header row repeated on every page)."""
     table = doc.add_table(rows=4, cols=len(columns))
     table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fixed_layout(table)
+    fixed = sum(COLUMN_MM.get(key, 0) for _, key in columns)
+    wrapping = [key for _, key in columns if key not in COLUMN_MM]
+    share = max(20, (LANDSCAPE_TEXT_MM - fixed) / max(1, len(wrapping)))
+    widths = [Mm(COLUMN_MM.get(key, share)) for _, key in columns]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice and WPS lay out by
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
     for i, (header, _) in enumerate(columns):
-        table.cell(0, i).text = header
-    table.cell(1, 0).text = "{%tr for p in people %}"
+        _cell_text(table.cell(0, i), header, bold=True)
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+    _cell_text(table.cell(1, 0), "{%tr for p in people %}")
     for i, (_, key) in enumerate(columns):
-        table.cell(2, i).text = "{{ loop.index }}" if key == "#" else "{{ p." + key + " }}"
-    table.cell(3, 0).text = "{%tr endfor %}"
+        _cell_text(table.cell(2, i), "{{ loop.index }}" if key == "#" else "{{ p." + key + " }}")
+    _cell_text(table.cell(3, 0), "{%tr endfor %}")
+
+
+FORM_COLUMNS_MM = (36, 42, 36, 42)  # label, value, label, value: the 156 mm 版心
 
 
 def _form_table(doc: Document, rows: list[tuple[str, str, str, str]]) -> None:
     table = doc.add_table(rows=len(rows), cols=4)
     table.style = "Table Grid"
+    table.autofit = False
+    _fixed_layout(table)
+    for column, mm in zip(table.columns, FORM_COLUMNS_MM, strict=True):
+        column.width = Mm(mm)
+        for cell in column.cells:
+            cell.width = Mm(mm)
     for r, (label1, key1, label2, key2) in enumerate(rows):
         table.cell(r, 0).text = label1
         table.cell(r, 1).text = "{{ person." + key1 + " }}" if key1 else ""
@@ -130,6 +197,7 @@ def default_template(kind: str) -> bytes:
             "公示期间，党员和群众如有意见，可通过来信、来电、来访等方式向{{ org_name }}反映。"
             "反映情况要实事求是，以个人名义反映的须署真实姓名。"
         )
+        _signature(doc, contact=True)
     elif kind == TemplateKind.ADMISSION_NOTICE:
         _title(doc, "{{ org_name }}关于拟接收预备党员的公示")
         doc.add_paragraph(
@@ -138,7 +206,11 @@ def default_template(kind: str) -> bytes:
             "公示时间：{{ notice_start }}至{{ notice_end }}。"
         )
         _list_table(doc, [*NOTICE_COLUMNS, ("确定为发展对象时间", "candidate_on")])
-        doc.add_paragraph("公示期间，如有意见，请向{{ org_name }}反映。")
+        doc.add_paragraph(
+            "公示期间，党员和群众如有意见，可通过来信、来电、来访等方式向{{ org_name }}反映。"
+            "反映情况要实事求是，以个人名义反映的须署真实姓名。"
+        )
+        _signature(doc, contact=True)
     elif kind == TemplateKind.APPROVAL_SUMMARY:
         _title(doc, "接收预备党员审批汇总表")
         doc.add_paragraph("报送单位：{{ org_name }}　　　　报送日期：{{ date }}　　　　共{{ count }}人")
@@ -147,6 +219,7 @@ def default_template(kind: str) -> bytes:
             ("所在党支部", "org_name"), ("确定为入党积极分子时间", "activist_on"),
             ("确定为发展对象时间", "candidate_on"), ("支部大会讨论时间", "meeting_on"), ("表决结果", "votes"),
         ])  # fmt: skip
+        doc.add_paragraph("")
         doc.add_paragraph("上级党委审批意见：")
         doc.add_paragraph("")
         _right(doc, "（盖章）　　年　　月　　日")
@@ -166,6 +239,7 @@ def default_template(kind: str) -> bytes:
         if not activist:
             rows += [("确定为发展对象时间", "candidate_on", "入党介绍人", "introducers")]
         _form_table(doc, rows)
+        doc.add_paragraph("")
         doc.add_paragraph("党支部意见：")
         doc.add_paragraph("")
         doc.add_paragraph("上级党委备案意见：")
@@ -188,7 +262,16 @@ def _d(day: dt.date | None) -> str:
     return cn_date(day) if day else ""
 
 
-def _person_row(person: Person, *, steps: dict[int, tuple[dt.date, dict]] | None = None) -> dict[str, str]:
+def _iso(day: dt.date | None) -> str:
+    return f"{day:%Y-%m-%d}" if day else ""
+
+
+def _person_row(
+    person: Person, *, steps: dict[int, tuple[dt.date, dict]] | None = None, in_list: bool = False
+) -> dict[str, str]:
+    """A person's values; `in_list`: for a list table, dates as 2025-02-07 (one line in a narrow
+    column), else 2025年2月7日 (the forms)."""
+    day = _iso if in_list else _d
     steps = steps or {}
     meeting = steps.get(15)
     votes = ""
@@ -202,15 +285,17 @@ def _person_row(person: Person, *, steps: dict[int, tuple[dt.date, dict]] | None
         "name": person.name,
         "gender": dict(Gender.choices).get(person.gender, ""),
         "ethnicity": person.ethnicity,
-        "birth_date": f"{person.birth_date.year}年{person.birth_date.month}月",
+        "birth_date": f"{person.birth_date:%Y-%m}"
+        if in_list
+        else f"{person.birth_date.year}年{person.birth_date.month}月",
         "education": dict(Education.choices).get(person.education, ""),
         "category": dict(Category.choices).get(person.category, ""),
         "work_unit": person.work_unit,
         "org_name": person.org.name,
-        "applied_on": _d(person.applied_on),
-        "activist_on": _d(person.activist_on),
-        "candidate_on": _d(person.candidate_on),
-        "meeting_on": _d(meeting[0]) if meeting else "",
+        "applied_on": day(person.applied_on),
+        "activist_on": day(person.activist_on),
+        "candidate_on": day(person.candidate_on),
+        "meeting_on": day(meeting[0]) if meeting else "",
         "votes": votes,
         "contacts": "",
         "introducers": "",
@@ -245,20 +330,32 @@ def notice_period(org: Org, start: dt.date) -> tuple[dt.date, dt.date]:
         return start, start + dt.timedelta(days=days + 2)
 
 
+def contact_line(name: str = "", phone: str = "") -> str:
+    """The 公示's contact line; blanks to fill in by hand where nothing was given."""
+    blank = "　" * 6
+    return f"联系人：{name or blank}　　联系电话：{phone or blank}"
+
+
 def list_context(
-    org: Org, cases: QuerySet[Case], *, today: dt.date, notice: tuple[dt.date, dt.date] | None = None
+    org: Org,
+    cases: QuerySet[Case],
+    *,
+    today: dt.date,
+    notice: tuple[dt.date, dt.date] | None = None,
+    contact: str = "",
 ) -> dict:
     """The context of a list document; `notice` is the 公示 window the user chose (see notices.py),
-    else the default one from today."""
+    else the default one from today; `contact` its contact line (contact_line)."""
     cases = list(cases[:2000])
     steps = _steps([c.pk for c in cases], (15,))
-    people = [_person_row(c.person, steps=steps.get(c.pk)) for c in cases]
+    people = [_person_row(c.person, steps=steps.get(c.pk), in_list=True) for c in cases]
     notice_start, notice_end = notice or notice_period(org, today)
     return {
         "org_name": org.name,
         "date": cn_date(today),
         "notice_start": cn_date(notice_start),
         "notice_end": cn_date(notice_end),
+        "contact": contact or contact_line(),
         "people": people,
         "count": str(len(people)),
     }
@@ -282,7 +379,7 @@ def sample_context(kind: str) -> dict:
     """What an uploaded template is test-rendered with before it is accepted."""
     person = dict.fromkeys(PERSON_KEYS, "示例")
     base = {"org_name": "示例党支部", "date": "2026年1月1日", "notice_start": "2026年1月1日",
-            "notice_end": "2026年1月8日", "count": "1"}  # fmt: skip
+            "notice_end": "2026年1月8日", "count": "1", "contact": contact_line("示例", "0826-1234567")}  # fmt: skip
     if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
         return {**base, "person": person}
     return {**base, "people": [person]}
@@ -290,7 +387,7 @@ def sample_context(kind: str) -> dict:
 
 # Context keys each kind may use; the templates page lists them, and an upload that names any
 # other variable is refused.
-LIST_KEYS = ("org_name", "date", "notice_start", "notice_end", "people", "count")
+LIST_KEYS = ("org_name", "date", "notice_start", "notice_end", "contact", "people", "count")
 FORM_KEYS = ("person", "org_name", "date")
 # A .docx template is a few hundred KB inflated; 48 MB documents packed into 200 KB are refused
 # before python-docx or docxtpl inflate them.

@@ -8,8 +8,10 @@ import subprocess
 import docx
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from dangjian.documents import briefing, selectors
+from dangjian.documents.briefing import cn_date
 from dangjian.documents.tests.conftest import PERIOD
 from dangjian.mobilization.models import Bulletin, Commendation, Post, Team, TemporaryOrg, VolunteerEvent
 from dangjian.people.models import Person
@@ -126,6 +128,8 @@ def test_edited_text_is_what_is_exported(docs, client_as, tmp_path):
         "东城镇工作简报（修改稿）",
         "今年以来，东城镇接收预备党员3名。",
         "下一步，继续严格把关。",
+        "东城镇党委",  # the 落款: the org and the day it is issued
+        cn_date(timezone.localdate()),
     ]
     response = client.post("/documents/briefing/", {**data, "format": "pdf"})
     assert response["Content-Type"] == "application/pdf"

@@ -29,7 +29,7 @@ def test_candidate_notice_names_the_candidates_of_the_subtree(docs, client_as):
     text = _text(response.content)
     assert "东城镇党委关于拟确定发展对象的公示" in text
     assert "陈发展" in text and "周发展" in text and "刘医生" not in text
-    assert "2024年3月1日" in text  # application date
+    assert "2024-03-01" in text  # application date, on one line in its column
     assert "公示时间：2026年3月16日至2026年3月20日" in text
     assert "{{" not in text and "{%" not in text
     assert (

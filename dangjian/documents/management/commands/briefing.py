@@ -37,9 +37,13 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(text)
             return
+        from django.utils import timezone
+
         from dangjian.documents.views import briefing_docx, briefing_pdf
 
-        data = briefing_docx(text) if format == "docx" else briefing_pdf(text)
+        data = (
+            briefing_docx(text, node.name, timezone.localdate()) if format == "docx" else briefing_pdf(text)
+        )
         target = Path(output or f"{node.name}-工作简报-{period.end:%Y%m%d}.{format}")
         target.write_bytes(data)
         self.stdout.write(f"已导出：{target}（{len(data) // 1024} KB）")
