@@ -92,12 +92,13 @@ def paragraphs(f: BriefingFigures) -> list[str]:
         of_which = f"，其中预备党员{f.probationary_members}名" if f.probationary_members else ""
         out[-1] += f"截至{cn_date(f.period.end)}，{org}共有党员{f.members}名{of_which}。"
 
-    # 2. frontline admissions (火线发展党员), the seeds' headline figure
+    # 2. frontline admissions (火线发展党员), the seeds' headline figure: admissions in the period, so
+    # told with the period, not with 截至.
     if f.frontline:
         out.append(
             _join(
                 [
-                    f"截至{cn_date(f.period.end)}，{org}火线发展党员{f.frontline}名",
+                    f"期间，{org}火线发展党员{f.frontline}名",
                     _breakdown(f.frontline_by_category),
                 ]
             )

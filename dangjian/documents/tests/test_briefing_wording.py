@@ -80,7 +80,7 @@ def test_jie_zhi_only_for_the_cumulative_figure(probations):
     # the period's figures are told with the period, never with 截至
     assert text.count("2026年1月1日至2026年6月30日") == 1
     for sentence in re.findall(r"截至[^。]*。", text):
-        assert "共有党员" in sentence or "火线" in sentence  # the frontline line is reworded elsewhere
+        assert "共有党员" in sentence and "火线" not in sentence
     development = text.split("\n\n")[1]
     period_part = development.split("截至")[0]
     assert "接收预备党员" in period_part and "按期转为正式党员" in period_part
