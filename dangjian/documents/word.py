@@ -8,7 +8,8 @@ Context of every kind (all values are strings):
 - notices and the approval summary: ``org_name``, ``date``, ``notice_start``, ``notice_end``,
   ``contact`` (the notice's contact line), ``people`` (each with ``name``, ``gender``, ``ethnicity``,
   ``birth_date``, ``education``, ``work_unit``, ``org_name``, ``applied_on``, ``activist_on``,
-  ``candidate_on``, ``meeting_on``, ``votes``; dates in a list as 2025-02-07, so a narrow column
+  ``candidate_on``, ``meeting_on``, ``votes``, ``remarks`` (备注: the special basis of a 火线
+  admission, as the 入党志愿书 备注 states it); dates in a list as 2025-02-07, so a narrow column
   keeps them on one line), ``count``;
 - filing forms: ``person`` (as above, plus ``category``, ``contacts``, ``introducers``), ``org_name``,
   ``date``.
@@ -44,7 +45,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "宋体"
 PERSON_KEYS = (
     "name", "gender", "ethnicity", "birth_date", "education", "work_unit", "org_name", "category",
-    "applied_on", "activist_on", "candidate_on", "meeting_on", "votes", "contacts", "introducers",
+    "applied_on", "activist_on", "candidate_on", "meeting_on", "votes", "contacts", "introducers", "remarks",
 )  # fmt: skip
 
 
@@ -89,25 +90,28 @@ def _title(doc: Document, text: str) -> None:
     run.font.size = Pt(18)
 
 
-def _right(doc: Document, text: str) -> None:
+def _right(doc: Document, text: str):
     paragraph = doc.add_paragraph(text)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return paragraph
 
 
 def _signature(doc: Document, *, contact: bool = False) -> None:
     """The 落款: the issuing org and the date at the foot, right-aligned (a 公示 adds its contact line
     above them)."""
-    doc.add_paragraph("")
+    lines = [doc.add_paragraph("")]
     if contact:
-        doc.add_paragraph("{{ contact }}")
-    _right(doc, "{{ org_name }}")
+        lines.append(doc.add_paragraph("{{ contact }}"))
+    lines.append(_right(doc, "{{ org_name }}"))
     _right(doc, "{{ date }}")
+    for line in lines:  # the 落款 is printed as one block, never split across pages
+        line.paragraph_format.keep_with_next = True
 
 
 # The width of each list column (mm), by its key: dates (2025-02-07) and short values on one line,
 # the free text columns take what is left of the 版心 and wrap.
-COLUMN_MM = {"#": 12, "name": 18, "gender": 12, "ethnicity": 13, "birth_date": 20, "education": 19,
-             "applied_on": 27, "activist_on": 27, "candidate_on": 27, "meeting_on": 27, "votes": 32}  # fmt: skip
+COLUMN_MM = {"#": 12, "name": 16, "gender": 11, "ethnicity": 12, "birth_date": 19, "education": 18,
+             "applied_on": 27, "activist_on": 27, "candidate_on": 27, "meeting_on": 27, "votes": 28}  # fmt: skip
 WRAPPING = ("work_unit", "org_name")
 LANDSCAPE_TEXT_MM = 297 - LANDSCAPE_MARGINS_MM["left"] - LANDSCAPE_MARGINS_MM["right"]
 
@@ -218,6 +222,7 @@ def default_template(kind: str) -> bytes:
             ("序号", "#"), ("姓名", "name"), ("性别", "gender"), ("出生年月", "birth_date"), ("学历", "education"),
             ("所在党支部", "org_name"), ("确定为入党积极分子时间", "activist_on"),
             ("确定为发展对象时间", "candidate_on"), ("支部大会讨论时间", "meeting_on"), ("表决结果", "votes"),
+            ("备注", "remarks"),
         ])  # fmt: skip
         doc.add_paragraph("")
         doc.add_paragraph("上级党委审批意见：")
@@ -238,6 +243,7 @@ def default_template(kind: str) -> bytes:
         ]
         if not activist:
             rows += [("确定为发展对象时间", "candidate_on", "入党介绍人", "introducers")]
+        rows += [("备注", "remarks", "", "")]
         _form_table(doc, rows)
         doc.add_paragraph("")
         doc.add_paragraph("党支部意见：")
@@ -266,8 +272,18 @@ def _iso(day: dt.date | None) -> str:
     return f"{day:%Y-%m-%d}" if day else ""
 
 
+def remarks(case: Case | None) -> str:
+    """备注: a 火线 admission names its special basis, as its 入党志愿书 备注 does (中组部 2020)."""
+    basis = (case.special_basis or "").strip() if case is not None else ""
+    return f"火线入党：{basis}" if basis else ""
+
+
 def _person_row(
-    person: Person, *, steps: dict[int, tuple[dt.date, dict]] | None = None, in_list: bool = False
+    person: Person,
+    *,
+    steps: dict[int, tuple[dt.date, dict]] | None = None,
+    in_list: bool = False,
+    case: Case | None = None,
 ) -> dict[str, str]:
     """A person's values; `in_list`: for a list table, dates as 2025-02-07 (one line in a narrow
     column), else 2025年2月7日 (the forms)."""
@@ -299,6 +315,7 @@ def _person_row(
         "votes": votes,
         "contacts": "",
         "introducers": "",
+        "remarks": remarks(case),
     }
 
 
@@ -348,7 +365,7 @@ def list_context(
     else the default one from today; `contact` its contact line (contact_line)."""
     cases = list(cases[:2000])
     steps = _steps([c.pk for c in cases], (15,))
-    people = [_person_row(c.person, steps=steps.get(c.pk), in_list=True) for c in cases]
+    people = [_person_row(c.person, steps=steps.get(c.pk), in_list=True, case=c) for c in cases]
     notice_start, notice_end = notice or notice_period(org, today)
     return {
         "org_name": org.name,
@@ -363,7 +380,7 @@ def list_context(
 
 def case_context(case: Case, *, today: dt.date) -> dict:
     steps = _steps([case.pk], (5, 9, 15))
-    row = _person_row(case.person, steps=steps.get(case.pk))
+    row = _person_row(case.person, steps=steps.get(case.pk), case=case)
     ids: list[int] = []
     for step, key in ((5, "contacts"), (9, "introducers")):
         data = steps.get(case.pk, {}).get(step, (None, {}))[1] or {}

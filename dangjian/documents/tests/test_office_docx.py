@@ -89,17 +89,19 @@ def test_the_notice_has_its_foot_its_columns_and_a_header_on_every_page(many_can
     printed = to_pdf(content, ".docx")
     assert len(printed.pages) >= 2  # 42 people: the header row must come back on the next page
     for page in printed.texts:
-        assert "姓名" in page and "所在党支部" in page, page[:300]
+        if "2024-03-01" in page:  # a page of the table: its header row comes first
+            assert "姓名" in page and "所在党支部" in page, page[:300]
     everything = "\n".join(printed.texts)
     # dates on one line in their columns (not "2024 / 年3 / 月1 / 日")
     assert (
         len(re.findall(r"2024-03-01", everything)) == 42 and len(re.findall(r"2024-09-01", everything)) == 42
     )
     assert _name(39) in everything and "陈发展" in everything
-    # the 落款: contact line, issuing org, date — after the last row, on the last page
+    # the 落款: contact line, issuing org, date — after the last row, together on the last page
     last = printed.texts[-1]
     assert "联系人：张书记" in last and "联系电话：08262345678" in last
     tail = last[last.index("联系人") :]
+    assert _name(39) not in tail
     assert "东城镇党委" in tail and re.search(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", tail)
 
 
@@ -130,3 +132,15 @@ def test_a_wrong_contact_phone_is_refused_in_chinese_and_nothing_is_generated(do
         "&contact_phone=138abcd5678&download=1"
     )
     assert response.status_code == 400 and "电话号码格式不正确" in response.content.decode()
+
+
+def test_a_frontline_admission_prints_its_basis_in_the_remarks(docs, client_as):
+    from dangjian.development.models import Case
+
+    case = docs.people["cand1"].case
+    Case.objects.filter(pk=case.pk).update(special_basis="2020疫情防控一线")
+    client = client_as(docs.admin)
+    form = client.get(f"/documents/case/{case.pk}/candidate_filing/")
+    assert "火线入党：2020疫情防控一线" in "".join(to_pdf(form.content, ".docx").texts).replace(" ", "")
+    other = client.get(f"/documents/case/{docs.people['cand2'].case.pk}/candidate_filing/")
+    assert "火线入党" not in "\n".join(to_pdf(other.content, ".docx").texts)
