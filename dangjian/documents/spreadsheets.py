@@ -3,6 +3,10 @@
 openpyxl write-only (the only mode fast enough for 134,000 rows); ID numbers and phones are text
 cells (`text_cell`), every user-entered string goes through `escape_formula`. Without `unmask` the
 ID numbers and phones are masked.
+
+Every sheet is set up for printing (`dangjian.base.spreadsheet.print_setup`; the rosters through
+`xlsxstream`): a title row (document, org, date) above the header row, both repeated on every A4
+page, one page wide, page numbers in the footer. The data begin in row 3.
 """
 
 from __future__ import annotations
@@ -16,30 +20,32 @@ from typing import IO
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 
 from dangjian.base.idnumber import mask_id_number
 from dangjian.base.phone import mask_phone
-from dangjian.base.spreadsheet import escape_formula
+from dangjian.base.spreadsheet import document_title, escape_formula, print_setup, value_cell
 from dangjian.development.models import DueKind, DueStatus
 from dangjian.documents import selectors, xlsxstream
-from dangjian.documents.xlsxstream import Text
+from dangjian.documents.models import ExportKind
+from dangjian.documents.xlsxstream import Text, Wrapped
 from dangjian.orgs.models import Org
 from dangjian.people.models import Category, Education, Gender, Standing
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
+# (column, width in characters): dates in 11, long text (工作单位及职务, 所在党组织) wraps.
 ROSTER_HEADERS = (
-    ("序号", 6), ("姓名", 10), ("性别", 6), ("民族", 8), ("出生日期", 12), ("公民身份号码", 21),
-    ("学历", 10), ("人员类别", 12), ("工作单位及职务", 28), ("所在党组织", 28), ("政治面貌", 14),
-    ("入党日期", 12), ("转正日期", 12), ("联系电话", 14),
+    ("序号", 6), ("姓名", 10), ("性别", 5), ("民族", 7), ("出生日期", 11), ("公民身份号码", 20),
+    ("学历", 10), ("人员类别", 12), ("工作单位及职务", 24), ("所在党组织", 20), ("政治面貌", 12),
+    ("入党日期", 11), ("转正日期", 11), ("联系电话", 13),
 )  # fmt: skip
 DEVELOPMENT_ROSTER_HEADERS = (
-    ("序号", 6), ("姓名", 10), ("性别", 6), ("民族", 8), ("出生日期", 12), ("公民身份号码", 21),
-    ("学历", 10), ("人员类别", 12), ("工作单位及职务", 28), ("所在党组织", 28), ("政治面貌", 10),
-    ("发展阶段", 14), ("递交入党申请书日期", 14), ("确定为入党积极分子日期", 14), ("确定为发展对象日期", 14),
-    ("联系电话", 14),
+    ("序号", 6), ("姓名", 10), ("性别", 5), ("民族", 7), ("出生日期", 11), ("公民身份号码", 20),
+    ("学历", 10), ("人员类别", 12), ("工作单位及职务", 20), ("所在党组织", 18), ("政治面貌", 9),
+    ("发展阶段", 13), ("递交入党申请书日期", 12), ("确定为入党积极分子日期", 12), ("确定为发展对象日期", 12),
+    ("联系电话", 13),
 )  # fmt: skip
+DUE_HEADERS = (("期限", 11), ("状态", 9), ("事项", 18), ("党组织", 24), ("姓名", 10), ("说明", 56))
+CENTRED = Alignment(horizontal="center")  # dates
 PROGRESS_EVERY = 2000
 
 Progress = Callable[[int], None]
@@ -56,36 +62,10 @@ def _in_chinese(function):
     return wrapper
 
 
-def _a4(sheet, *, landscape: bool = True) -> None:
-    """Print on A4 (paper size 9), as every generated document."""
-    sheet.page_setup.paperSize = "9"
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-
-
-def _header(sheet, headers) -> None:
-    _a4(sheet)
-    for index, (_, width) in enumerate(headers):
-        sheet.column_dimensions[_letter(index + 1)].width = width
-    cells = []
-    for text, _ in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        cells.append(cell)
-    sheet.freeze_panes = "A2"
-    sheet.append(cells)
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
-
-
 def _date(sheet, value: dt.date | None):
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = "yyyy-mm-dd"
+    cell.alignment = CENTRED
     return cell
 
 
@@ -112,7 +92,8 @@ def write_roster(
             if progress is not None and n % PROGRESS_EVERY == 0:
                 progress(n)
 
-    n = xlsxstream.write_sheet(out, selectors.ROSTER_TITLES[selectors.MEMBERS], ROSTER_HEADERS, rows())
+    name = selectors.ROSTER_TITLES[selectors.MEMBERS]
+    n = xlsxstream.write_sheet(out, name, ROSTER_HEADERS, rows(), title=document_title(name, org.name))
     if progress is not None:
         progress(n)
     return n
@@ -138,8 +119,9 @@ def write_development_roster(
             if progress is not None and n % PROGRESS_EVERY == 0:
                 progress(n)
 
+    title = document_title(selectors.ROSTER_TITLES[selectors.DEVELOPMENT], org.name)
     n = xlsxstream.write_sheet(
-        out, "入党申请人、积极分子、发展对象", DEVELOPMENT_ROSTER_HEADERS, rows()
+        out, "入党申请人、积极分子、发展对象", DEVELOPMENT_ROSTER_HEADERS, rows(), title=title
     )  # a sheet name has at most 31 characters
     if progress is not None:
         progress(n)
@@ -161,7 +143,7 @@ class _Labels:
         return (
             n, escape_formula(name), self.gender.get(sex, ""), escape_formula(ethnicity), birth,
             Text(self.show_id(number)), self.education.get(edu, ""), self.category.get(cat, ""),
-            escape_formula(unit), escape_formula(org_name),
+            Wrapped(escape_formula(unit)), Wrapped(escape_formula(org_name)),
         )  # fmt: skip
 
     def phone(self, phone: str):
@@ -173,22 +155,29 @@ def write_statistics(out: IO[bytes] | Path | str, org: Org, progress: Progress |
     """Counts by standing and by category per direct sub-org (from the pre-aggregated counts)."""
     rows = selectors.statistics_rows(org)
     book = Workbook(write_only=True)
-    for title, axis, choices in (
-        ("按发展阶段", 0, list(Standing)),
-        ("按人员类别", 1, list(Category)),
+
+    def sheet_for(name: str, headers):
+        sheet = book.create_sheet(name)
+        title = document_title(f"{ExportKind.STATISTICS.label}（{name}）", org.name)
+        return sheet, print_setup(sheet, title=title, headers=headers)
+
+    for name, axis, choices, width in (
+        ("按发展阶段", 0, list(Standing), 11),
+        ("按人员类别", 1, list(Category), 9),
     ):
-        sheet = book.create_sheet(title)
-        headers = [("党组织", 36), *((str(c.label), 12) for c in choices), ("合计", 10)]
-        _header(sheet, headers)
+        sheet, printed = sheet_for(
+            name, [("党组织", 26), *((str(c.label), width) for c in choices), ("合计", 8)]
+        )
         for label, counts in rows:
             values = [sum(n for key, n in counts.items() if key[axis] == c.value) for c in choices]
-            sheet.append([escape_formula(label), *values, sum(values)])
-    cross = book.create_sheet("阶段×类别")
-    _header(cross, [("党组织", 36), ("发展阶段", 14), *((str(c.label), 12) for c in Category), ("合计", 10)])
+            printed.append([value_cell(sheet, label, wrap=True), *values, sum(values)])
+    cross, printed = sheet_for(
+        "阶段×类别", [("党组织", 26), ("发展阶段", 13), *((str(c.label), 9) for c in Category), ("合计", 8)]
+    )
     for label, counts in rows:
         for s in Standing:
             values = [counts.get((s.value, c.value), 0) for c in Category]
-            cross.append([escape_formula(label), str(s.label), *values, sum(values)])
+            printed.append([value_cell(cross, label, wrap=True), str(s.label), *values, sum(values)])
     book.save(out)
     if progress is not None:
         progress(len(rows))
@@ -199,16 +188,17 @@ def write_statistics(out: IO[bytes] | Path | str, org: Org, progress: Progress |
 def write_due(out: IO[bytes] | Path | str, org: Org, progress: Progress | None = None) -> int:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("待办事项")
-    _header(sheet, [("期限", 12), ("状态", 10), ("事项", 18), ("党组织", 30), ("姓名", 10), ("说明", 60)])
+    printed = print_setup(sheet, title=document_title(ExportKind.DUE.label, org.name), headers=DUE_HEADERS)
     kind = dict(DueKind.choices)
     status = dict(DueStatus.choices)
     n = 0
     for item in selectors.chunks(selectors.due_items(org)):
         n += 1
         person = item.case.person.name if item.case_id else ""
-        sheet.append([
+        printed.append([
             _date(sheet, item.due_on), status.get(item.status, ""), kind.get(item.kind, ""),
-            escape_formula(item.org.name), escape_formula(person), escape_formula(item.message),
+            value_cell(sheet, item.org.name, wrap=True), escape_formula(person),
+            value_cell(sheet, item.message, wrap=True),
         ])  # fmt: skip
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(n)

@@ -3,6 +3,11 @@
 Same layout as the import (layout.py), so an export imports back to the same records. ID numbers
 are written as text cells; text that a spreadsheet would run as a formula is escaped. Without
 `unmask` the ID numbers are masked, and such a file cannot be imported (the importer says so).
+
+Every sheet is set up for printing (`dangjian.base.spreadsheet.print_setup`: A4, header repeated on
+every page, page numbers), but the sheets the importer reads have no title row: their header stays
+in row 1. 发展纪实 (49 columns) is too wide to print on one page wide: it prints across pages with
+姓名 and 公民身份号码 repeated at the left.
 """
 
 from __future__ import annotations
@@ -10,16 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from dangjian.base.idnumber import mask_id_number
-from dangjian.base.spreadsheet import escape_formula
+from dangjian.base.spreadsheet import WRAP, document_title, escape_formula, print_setup, value_cell
 from dangjian.development.models import Case, StepRecord
 from dangjian.interchange.layout import (
     COLUMNS,
@@ -40,8 +43,6 @@ from dangjian.people.models import MEMBER_STANDINGS, Person, Standing
 
 KIND_LABEL = {v: k for k, v in ORG_KIND_LABELS.items()}
 UNIT_LABEL = {v: k for k, v in UNIT_TYPE_LABELS.items()}
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 CHUNK = 2000
 
 
@@ -49,30 +50,12 @@ def _book() -> Workbook:
     return Workbook(write_only=True)
 
 
-def _header(sheet, columns: Iterable[Column]) -> None:
-    cells = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        cells.append(cell)
-    sheet.append(cells)
-
-
 def _sheet(book: Workbook, name: str):
+    """A sheet of the import layout with its header in row 1 (no title row: it is read back)."""
     sheet = book.create_sheet(name)
     columns = COLUMNS[name]
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
+    print_setup(sheet, title=None, headers=[(c.header, c.width) for c in columns], repeat_columns="A:B")
     return sheet, columns
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
 
 
 def _cell(sheet, column: Column, value: Any):
@@ -103,19 +86,18 @@ def template_bytes() -> bytes:
     """The empty workbook: three sheets with their headers, text-formatted ID columns, and a guide."""
     book = _book()
     for name in SHEETS:
-        sheet, columns = _sheet(book, name)
-        _header(sheet, columns)
-    guide = book.create_sheet("填写说明")
-    guide.column_dimensions["A"].width = 16
-    guide.column_dimensions["B"].width = 26
-    guide.column_dimensions["C"].width = 90
-    guide.append(["工作表", "列", "填写要求"])
+        _sheet(book, name)
+    guide = book.create_sheet("填写说明")  # ignored by the importer: a title row would do no harm
+    printed = print_setup(
+        guide, title=None, headers=[("工作表", 12), ("列", 22), ("填写要求", 70)], landscape=False
+    )
     categories = "、".join(category_labels())
     for name in SHEETS:
         for column in COLUMNS[name]:
-            guide.append([name, column.header, _explain(column, categories)])
-    guide.append([])
-    guide.append(["", "说明", "“填写说明”工作表在导入时忽略；表头顺序可以调整；不认识的列作为备注保留。"])
+            printed.append([name, column.header, value_cell(guide, _explain(column, categories), wrap=True)])
+    printed.append([])
+    note = "“填写说明”工作表在导入时忽略；表头顺序可以调整；不认识的列作为备注保留。"
+    printed.append(["", "说明", value_cell(guide, note, wrap=True)])
     return _save(book)
 
 
@@ -194,7 +176,6 @@ def _export(user, org: Org, unmask: bool) -> Workbook:
     for per_case in records.values():
         approving_codes.update(r[3] for r in per_case if r[1] in (17, 24))
     sheet, columns = _sheet(book, ORGS)
-    _header(sheet, columns)
     written = set()
     for _, path, code, name, kind, authority, unit_type, _depth in orgs:
         parent_code = code_by_path.get(path[: -Org.steplen], "") if path != org.path else ""
@@ -211,7 +192,6 @@ def _export(user, org: Org, unmask: bool) -> Workbook:
 
     # 党员名册: the subtree's members without a case in this file, and everyone they introduce.
     sheet, columns = _sheet(book, MEMBERS)
-    _header(sheet, columns)
     roster = (
         people.filter(subtree_q(org.path, "org__path"), standing__in=MEMBER_STANDINGS, reduction="")
         .exclude(pk__in=people_with_case)
@@ -247,7 +227,6 @@ def _export(user, org: Org, unmask: bool) -> Workbook:
 
     # 发展纪实: one row per case.
     sheet, columns = _sheet(book, RECORDS)
-    _header(sheet, columns)
     numbers = _id_numbers(referenced, people)
     labels = {v: k for k, v in category_labels().items()}
     for case_id, name, number, category, org_code, special_basis, _person, remarks in case_rows:
@@ -330,13 +309,15 @@ def report_bytes(problems: list[Problem], filename: str) -> bytes:
     """Every problem of a failed (or checked) import, one per row, to fix the workbook by."""
     book = _book()
     sheet = book.create_sheet("导入问题")
-    for letter, width in zip("ABCDEF", (12, 8, 22, 26, 80, 8), strict=True):
-        sheet.column_dimensions[letter].width = width
+    printed = print_setup(
+        sheet,
+        title=document_title("导入问题清单", f"导入文件：{filename}"),
+        headers=[("工作表", 10), ("行号", 6), ("列", 18), ("单元格内容", 22), ("问题", 56), ("级别", 6)],
+    )
     title = Column("", "", "text")
-    sheet.append([_cell(sheet, title, f"导入文件：{filename}")])
-    header = [Column(h, "", "text") for h in ("工作表", "行号", "列", "单元格内容", "问题", "级别")]
-    _header(sheet, header)
     for p in problems:
         values = [p.sheet, p.row, p.column, p.value, p.message, "错误" if p.is_error else "提醒"]
-        sheet.append([_cell(sheet, title, v) for v in values])
+        cells = [_cell(sheet, title, v) for v in values]
+        cells[4].alignment = WRAP
+        printed.append(cells)
     return _save(book)

@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from dangjian.base import uploads
 from dangjian.base.idnumber import parse_id_number
 from dangjian.base.phone import normalize_phone
-from dangjian.base.spreadsheet import FORMULA_PREFIXES, header_row, text_cell, value_cell
+from dangjian.base.spreadsheet import FORMULA_PREFIXES, document_title, print_setup, text_cell, value_cell
 from dangjian.orgs.models import Org
 
 from . import selectors
@@ -45,6 +45,15 @@ COLUMNS = (
     ("联系电话", "phone"),
     ("包保党组织代码", "org_code"),
 )
+WIDTHS = {
+    "小区": 16,
+    "楼栋": 8,
+    "单元": 8,
+    "负责人姓名": 12,
+    "公民身份号码": 20,
+    "联系电话": 13,
+    "包保党组织代码": 16,
+}
 HEADER_TO_FIELD = dict(COLUMNS)
 REQUIRED_HEADERS = ("小区",)
 MAX_ROWS = 20000
@@ -275,10 +284,12 @@ def parse(
 
 
 def template_xlsx() -> bytes:
-    """An empty grid sheet with the header, the ID column formatted as text, and example rows."""
+    """An empty grid sheet with the header, the ID column formatted as text, and example rows.
+
+    Set up for printing, but without a title row: the importer reads the header from row 1."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("网格包保")
-    sheet.append(header_row(sheet, [h for h, _ in COLUMNS]))
+    print_setup(sheet, title=None, headers=[(h, WIDTHS[h]) for h, _ in COLUMNS])
     examples = [
         ("阳光小区", "", "", "王建国", "", "13800000000", ""),
         ("阳光小区", "1栋", "", "", "", "", ""),
@@ -293,17 +304,34 @@ def template_xlsx() -> bytes:
 
 
 def coverage_xlsx(coverage: selectors.Coverage, campaign: Campaign) -> bytes:
-    """The coverage report: counts per level, then every node without a lead."""
+    """The coverage report: counts per level, then every node without a lead; each sheet printed
+    with a title row (网格包保覆盖情况（动员名称）　组织　日期)."""
     book = Workbook(write_only=True)
     summary = book.create_sheet("覆盖情况")
-    summary.append(header_row(summary, ["层级", "负责人", "网格数", "已落实", "未落实", "覆盖率（%）"]))
+    org_name = campaign.org.name
+    print_setup(
+        summary,
+        title=document_title(f"网格包保覆盖情况（{campaign.name}）", org_name),
+        headers=[
+            ("层级", 10),
+            ("负责人", 10),
+            ("网格数", 10),
+            ("已落实", 10),
+            ("未落实", 10),
+            ("覆盖率（%）", 12),
+        ],
+    )
     for level in coverage.levels:
         summary.append(
             [value_cell(summary, level.label), value_cell(summary, level.title), value_cell(summary, level.nodes),
              value_cell(summary, level.led), value_cell(summary, level.gaps), value_cell(summary, level.percent)]
         )  # fmt: skip
     gaps = book.create_sheet("未落实负责人")
-    gaps.append(header_row(gaps, ["小区", "楼栋", "单元", "层级", "包保党组织"]))
+    print_setup(
+        gaps,
+        title=document_title(f"未落实负责人的网格（{campaign.name}）", org_name),
+        headers=[("小区", 20), ("楼栋", 10), ("单元", 10), ("层级", 8), ("包保党组织", 28)],
+    )
     for gap in coverage.gaps:
         gaps.append([text_cell(gaps, gap[k]) for k in ("compound", "building", "unit", "level_label", "org")])
     out = io.BytesIO()

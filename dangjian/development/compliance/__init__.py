@@ -33,8 +33,8 @@ from dangjian.development.compliance.batch import (
 )
 from dangjian.development.compliance.lookups import BUILT_IN, CHUNK, InForce
 from dangjian.development.compliance.summary import (
+    FINDING_COLUMNS,
     FINDING_HEADERS,
-    FINDING_WIDTHS,
     Count,
     counts_by_org,
     counts_by_rule,
@@ -46,8 +46,8 @@ from dangjian.development.compliance.summary import (
 __all__ = [
     "BUILT_IN",
     "CHUNK",
+    "FINDING_COLUMNS",
     "FINDING_HEADERS",
-    "FINDING_WIDTHS",
     "Batch",
     "CaseRow",
     "Checking",

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from dangjian.base.idnumber import mask_id_number
-from dangjian.base.spreadsheet import header_row, text_cell, value_cell
+from dangjian.base.spreadsheet import (
+    document_title,
+    header_row,
+    page_setup,
+    print_setup,
+    text_cell,
+    value_cell,
+)
 from dangjian.development import rules as engine
 from dangjian.development.compliance.batch import FindingRow, Report
 
@@ -60,47 +67,48 @@ def people_count(findings: Iterable[FindingRow]) -> int:
     return len({f.case_id for f in findings})
 
 
-FINDING_HEADERS = [
-    "组织编码",
-    "组织名称",
-    "姓名",
-    "公民身份号码",
-    "规则",
-    "步骤",
-    "严重程度",
-    "依据条款",
-    "说明",
+# (column, width in characters); 组织名称, 依据条款 and 说明 wrap.
+FINDING_COLUMNS = [
+    ("组织编码", 12),
+    ("组织名称", 20),
+    ("姓名", 10),
+    ("公民身份号码", 20),
+    ("规则", 10),
+    ("步骤", 6),
+    ("严重程度", 9),
+    ("依据条款", 20),
+    ("说明", 50),
 ]
-FINDING_WIDTHS = [16, 30, 10, 22, 16, 6, 10, 26, 90]
+FINDING_HEADERS = [h for h, _ in FINDING_COLUMNS]
+REPORT_NAME = "合规检查报告"
 
 
-def write_xlsx(report: Report, target, *, unmask: bool = False, title: str = "") -> None:
+def write_xlsx(report: Report, target, *, unmask: bool = False, title: str = "", scope: str = "") -> None:
     """The report as a workbook: sheet 问题清单 (one row per finding) and 汇总 (counts).
 
     `target`: a path or a binary file object. Written in openpyxl's streaming (write-only) mode;
     ID numbers are text cells (masked unless `unmask`), user text is escaped against formulas.
+    `title`: the first row of 汇总; `scope`: the org(s) checked, in the title row of 问题清单
+    (合规检查报告　东城镇党委　2026年11月20日), which is printed on every page with the header.
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("问题清单")
-    for i, width in enumerate(FINDING_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADERS))}{len(report.findings) + 1}"
-    sheet.append(header_row(sheet, FINDING_HEADERS))
+    printed = print_setup(sheet, title=document_title(REPORT_NAME, scope), headers=FINDING_COLUMNS)
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(FINDING_COLUMNS))}{len(report.findings) + 2}"
     labels = engine.SEVERITY_LABELS
     for f in report.findings:
-        sheet.append([
-            text_cell(sheet, f.org_code), value_cell(sheet, f.org_name), value_cell(sheet, f.name),
+        printed.append([
+            text_cell(sheet, f.org_code), value_cell(sheet, f.org_name, wrap=True), value_cell(sheet, f.name),
             text_cell(sheet, f.id_number if unmask else mask_id_number(f.id_number)), value_cell(sheet, f.rule),
-            f.step, labels[f.severity], value_cell(sheet, f.article), value_cell(sheet, f.message),
+            f.step, labels[f.severity], value_cell(sheet, f.article, wrap=True),
+            value_cell(sheet, f.message, wrap=True),
         ])  # fmt: skip
 
     summary = workbook.create_sheet("汇总")
-    for column, width in zip("ABCDE", (22, 30, 8, 8, 8), strict=True):
-        summary.column_dimensions[column].width = width
+    page_setup(summary, (22, 30, 8, 8, 8))
     if title:
         summary.append([value_cell(summary, title, bold=True)])
     summary.append([value_cell(summary, "规则集"), text_cell(summary, report.ruleset)])

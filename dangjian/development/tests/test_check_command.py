@@ -96,12 +96,13 @@ def test_xlsx_report_reads_back_with_text_id_numbers(cases, capsys, tmp_path, mo
     book = load_workbook(expected)
     assert book.sheetnames == ["问题清单", "汇总"]
     sheet = book["问题清单"]
-    rows = _rows(sheet)
+    title, *rows = _rows(sheet)
+    assert title[0].startswith("合规检查报告") and not any(title[1:])  # printed on every page
     assert rows[0] == SHEET_HEADERS
     assert rows[1][:8] == ["BR-A1-1", "东城镇第一党支部", "迟谈话", mask_id_number(case.person.id_number), "R-TALK", 2,
                            "提醒", "细则第七条"]  # fmt: skip
     assert rows[1][8].startswith("收到入党申请书（2023-03-01）")
-    id_cell = sheet["D2"]
+    id_cell = sheet["D3"]
     assert id_cell.data_type == "s" and id_cell.number_format == "@"
     summary = _rows(book["汇总"])
     assert summary[0][0] == "合规检查报告"
@@ -116,7 +117,7 @@ def test_xlsx_report_reads_back_with_text_id_numbers(cases, capsys, tmp_path, mo
 
     unmasked = tmp_path / "full.xlsx"
     run(capsys, "--format", "xlsx", "--unmask", "--output", str(unmasked))
-    cell = load_workbook(unmasked)["问题清单"]["D2"]
+    cell = load_workbook(unmasked)["问题清单"]["D3"]
     assert cell.value == case.person.id_number and cell.data_type == "s" and cell.number_format == "@"
 
 
@@ -128,7 +129,7 @@ def test_xlsx_escapes_formula_like_text(cases, capsys, tmp_path, world):
     )  # fmt: skip
     target = tmp_path / "r.xlsx"
     run(capsys, "--format", "xlsx", "--output", str(target))
-    cell = load_workbook(target)["问题清单"]["H2"]
+    cell = load_workbook(target)["问题清单"]["H3"]
     assert cell.value == '\'=HYPERLINK("http://example.com","点此")' and cell.data_type == "s"
     # JSON keeps the text as it is: escaping is for spreadsheets only.
     assert json.loads(run(capsys))["findings"][0]["article"].startswith("=HYPERLINK")

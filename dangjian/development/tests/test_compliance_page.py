@@ -103,7 +103,8 @@ def test_viewer_may_view_with_masked_id_numbers(world, client_as, findings):
     export = client.get(EXPORT)
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content))["问题清单"]
-    ids = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sheet["A1"].value.startswith("合规检查报告")  # the printed title; the header in row 2
+    ids = [row[3] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(ids) == sorted(mask_id_number(p.id_number) for p in (findings["late"], findings["short"]))
 
 
@@ -168,7 +169,8 @@ def test_export_returns_the_filtered_findings(world, client_as, findings):
     )
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["问题清单"]
-    data = list(sheet.iter_rows(values_only=True))
+    title, *data = list(sheet.iter_rows(values_only=True))
+    assert title[0].startswith("合规检查报告") and not any(title[1:])
     assert data[0] == (
         "组织编码",
         "组织名称",
@@ -182,7 +184,7 @@ def test_export_returns_the_filtered_findings(world, client_as, findings):
     )
     assert sorted((r[0], r[2], r[4], r[5], r[6]) for r in data[1:]) == [
         ("BR-A1-1", "迟谈话", "R-TALK", 2, "提醒"), ("BR-B-1", "乙县人", "R-TALK", 2, "提醒")]  # fmt: skip
-    assert all(sheet.cell(row=i, column=4).data_type == "s" for i in range(2, len(data) + 1))
+    assert all(sheet.cell(row=i, column=4).data_type == "s" for i in range(3, len(data) + 2))
     summary = [row for row in book["汇总"].iter_rows(values_only=True)]
     assert ("R-TALK", "一个月内谈话", 0, 2, 2) in summary
 
@@ -199,5 +201,5 @@ def test_full_id_numbers_only_for_roles_that_may_see_them(world, client_as, find
     secretary = client_as(world.secretary)
     assert 'href="/development/compliance/export/?unmask=1"' in secretary.get(URL).content.decode()
     response = secretary.get(EXPORT, {"unmask": "1"})
-    cell = load_workbook(io.BytesIO(response.content))["问题清单"]["D2"]
+    cell = load_workbook(io.BytesIO(response.content))["问题清单"]["D3"]
     assert cell.value == findings["late"].id_number and cell.data_type == "s" and cell.number_format == "@"

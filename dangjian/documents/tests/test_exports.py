@@ -20,9 +20,12 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 def _rows(content: bytes, sheet: str | None = None):
+    """The rows from the header on: row 1 is the printed title (document, org, date), alone in A1."""
     book = load_workbook(io.BytesIO(content))
     ws = book[sheet] if sheet else book.worksheets[0]
-    return list(ws.iter_rows())
+    rows = list(ws.iter_rows())
+    assert rows[0][0].value and all(c.value is None for c in rows[0][1:]), "no title row"
+    return rows[1:]
 
 
 def _export(client, org, kind="roster", **extra):

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from dangjian.documents.xlsxstream import Text, write_sheet
+from dangjian.documents.xlsxstream import Text, Wrapped, write_sheet
 
 
 def test_values_read_back_with_their_types():
@@ -40,3 +40,33 @@ def test_values_read_back_with_their_types():
     assert second[3].value == "0012" and second[2].value is None and second[5].value == 0
     calamine = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_index(0).to_python()
     assert calamine[1][3] == "110101199003074514" and calamine[2][3] == "0012"
+
+
+def test_title_row_and_print_setup():
+    """As `dangjian.base.spreadsheet.print_setup`: title above the header, both repeated on every
+    A4 page, one page wide, page numbers; a wrapped cell's row as tall as its lines."""
+    buffer = io.BytesIO()
+    headers = [("序号", 6), ("姓名", 10), ("工作单位及职务", 20)]
+    rows = [
+        (1, "张三", Wrapped("广安市东城镇第一社区居民委员会党支部书记、主任兼网格员")),
+        (2, "李四", Wrapped("镇政府")),
+    ]
+    assert write_sheet(buffer, "名册", headers, rows, title="党员花名册　某党支部　2026年12月7日") == 2
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))["名册"]
+    assert (
+        sheet["A1"].value == "党员花名册　某党支部　2026年12月7日"
+        and sheet["A1"].font.b
+        and sheet["B1"].value is None
+    )
+    assert [c.value for c in sheet[2]] == ["序号", "姓名", "工作单位及职务"]
+    assert sheet["A3"].value == 1 and sheet["C3"].alignment.wrap_text
+    assert sheet.freeze_panes == "A3" and sheet.print_title_rows.replace("$", "") == "1:2"
+    setup = sheet.page_setup
+    assert setup.paperSize in (9, "9") and setup.orientation == "portrait"  # 3 narrow columns
+    assert (
+        setup.fitToWidth in (1, "1")
+        and setup.fitToHeight in (0, "0")
+        and sheet.sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    assert sheet.row_dimensions[3].height == 45 and sheet.row_dimensions[4].height is None  # 3 lines, 1 line

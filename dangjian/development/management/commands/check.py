@@ -56,7 +56,9 @@ class Command(BaseCommand):
             except OSError as exc:
                 raise CommandError(f"无法写入“{path}”：{exc.strerror or exc}") from None
             with handle:
-                compliance.write_xlsx(report, handle, unmask=unmask, title=title)
+                compliance.write_xlsx(
+                    report, handle, unmask=unmask, title=title, scope=node.name if node is not None else ""
+                )
             self.stdout.write(str(path.resolve()))
             return
         if format == "json":
