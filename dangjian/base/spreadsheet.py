@@ -205,6 +205,15 @@ def page_setup(
         sheet.print_title_rows = repeat_rows
 
 
+def append_title(sheet, title: str) -> None:
+    """Append the title row (`document_title`) as the write-only sheet's first row: bold, larger,
+    alone in A1 (it runs over the empty cells to its right)."""
+    sheet.row_dimensions[1].height = TITLE_HEIGHT
+    cell = WriteOnlyCell(sheet, value=escape_formula(title))
+    cell.font = TITLE_FONT
+    sheet.append([cell])
+
+
 class PrintedList:
     """A write-only list sheet set up by `print_setup`: append its rows through `append`, which gives
     a row with wrapped text the height of its lines (LibreOffice does not grow a row to fit wrapped
@@ -262,10 +271,7 @@ def print_setup(
     )
     sheet.freeze_panes = f"A{header_rows + 1}"
     if title:
-        sheet.row_dimensions[1].height = TITLE_HEIGHT
-        cell = WriteOnlyCell(sheet, value=escape_formula(title))
-        cell.font = TITLE_FONT
-        sheet.append([cell])
+        append_title(sheet, title)
     height = row_height(zip((text for text, _ in headers), widths, strict=True))
     if height is not None:
         sheet.row_dimensions[header_rows].height = height

@@ -44,7 +44,7 @@ DEVELOPMENT_ROSTER_HEADERS = (
     ("发展阶段", 13), ("递交入党申请书日期", 12), ("确定为入党积极分子日期", 12), ("确定为发展对象日期", 12),
     ("联系电话", 13),
 )  # fmt: skip
-DUE_HEADERS = (("期限", 11), ("状态", 9), ("事项", 18), ("党组织", 24), ("姓名", 10), ("说明", 56))
+DUE_HEADERS = (("期限", 11), ("状态", 9), ("事项", 19), ("党组织", 24), ("姓名", 10), ("说明", 62))
 CENTRED = Alignment(horizontal="center")  # dates
 PROGRESS_EVERY = 2000
 
@@ -162,7 +162,7 @@ def write_statistics(out: IO[bytes] | Path | str, org: Org, progress: Progress |
         return sheet, print_setup(sheet, title=title, headers=headers)
 
     for name, axis, choices, width in (
-        ("按发展阶段", 0, list(Standing), 11),
+        ("按发展阶段", 0, list(Standing), 13),
         ("按人员类别", 1, list(Category), 9),
     ):
         sheet, printed = sheet_for(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dangjian.base.idnumber import mask_id_number
 from dangjian.base.spreadsheet import (
+    append_title,
     document_title,
     header_row,
     page_setup,
@@ -81,15 +82,16 @@ FINDING_COLUMNS = [
 ]
 FINDING_HEADERS = [h for h, _ in FINDING_COLUMNS]
 REPORT_NAME = "合规检查报告"
+SUMMARY_NAME = "合规检查报告（汇总）"
 
 
-def write_xlsx(report: Report, target, *, unmask: bool = False, title: str = "", scope: str = "") -> None:
+def write_xlsx(report: Report, target, *, unmask: bool = False, scope: str = "") -> None:
     """The report as a workbook: sheet 问题清单 (one row per finding) and 汇总 (counts).
 
     `target`: a path or a binary file object. Written in openpyxl's streaming (write-only) mode;
     ID numbers are text cells (masked unless `unmask`), user text is escaped against formulas.
-    `title`: the first row of 汇总; `scope`: the org(s) checked, in the title row of 问题清单
-    (合规检查报告　东城镇党委　2026年11月20日), which is printed on every page with the header.
+    `scope`: the org(s) checked, in the title row of each sheet (合规检查报告　东城镇党委　2026年11月20日),
+    printed on every page (with the header of 问题清单).
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -108,9 +110,8 @@ def write_xlsx(report: Report, target, *, unmask: bool = False, title: str = "",
         ])  # fmt: skip
 
     summary = workbook.create_sheet("汇总")
-    page_setup(summary, (22, 30, 8, 8, 8))
-    if title:
-        summary.append([value_cell(summary, title, bold=True)])
+    page_setup(summary, (22, 30, 8, 8, 8), repeat_rows="1:1")
+    append_title(summary, document_title(SUMMARY_NAME, scope))
     summary.append([value_cell(summary, "规则集"), text_cell(summary, report.ruleset)])
     summary.append([value_cell(summary, "检查发展纪实（份）"), report.checked])
     summary.append([value_cell(summary, "发现问题（处）"), len(report.findings)])

@@ -131,8 +131,6 @@ def compliance_export(request):
     )
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     scope_name = org.name if org is not None else "、".join(r.name for r in filters["roots"])
-    checks.write_xlsx(
-        report, response, unmask=unmask, title=f"合规检查报告（{scope_name}）", scope=scope_name
-    )
+    checks.write_xlsx(report, response, unmask=unmask, scope=scope_name)
     response["Content-Disposition"] = content_disposition_header(True, checks.default_xlsx_name())
     return response

@@ -50,14 +50,13 @@ class Command(BaseCommand):
         report = compliance.run(cases, ruleset=chosen)
         if format == "xlsx":
             path = Path(output or compliance.default_xlsx_name())
-            title = f"合规检查报告（{node.name}）" if node is not None else "合规检查报告"
             try:
                 handle = path.open("wb")
             except OSError as exc:
                 raise CommandError(f"无法写入“{path}”：{exc.strerror or exc}") from None
             with handle:
                 compliance.write_xlsx(
-                    report, handle, unmask=unmask, title=title, scope=node.name if node is not None else ""
+                    report, handle, unmask=unmask, scope=node.name if node is not None else ""
                 )
             self.stdout.write(str(path.resolve()))
             return
