@@ -110,7 +110,7 @@ def _signature(doc: Document, *, contact: bool = False) -> None:
 
 # The width of each list column (mm), by its key: dates (2025-02-07) and short values on one line,
 # the free text columns take what is left of the 版心 and wrap.
-COLUMN_MM = {"#": 12, "name": 16, "gender": 11, "ethnicity": 12, "birth_date": 19, "education": 18,
+COLUMN_MM = {"#": 12, "name": 16, "gender": 12, "ethnicity": 12, "birth_date": 21, "education": 18,
              "applied_on": 27, "activist_on": 27, "candidate_on": 27, "meeting_on": 27, "votes": 28}  # fmt: skip
 WRAPPING = ("work_unit", "org_name")
 LANDSCAPE_TEXT_MM = 297 - LANDSCAPE_MARGINS_MM["left"] - LANDSCAPE_MARGINS_MM["right"]
@@ -140,7 +140,7 @@ def _list_table(doc: Document, columns: list[tuple[str, str]]) -> None:
     _fixed_layout(table)
     fixed = sum(COLUMN_MM.get(key, 0) for _, key in columns)
     wrapping = [key for _, key in columns if key not in COLUMN_MM]
-    share = max(20, (LANDSCAPE_TEXT_MM - fixed) / max(1, len(wrapping)))
+    share = max(18, (LANDSCAPE_TEXT_MM - fixed) / max(1, len(wrapping)))
     widths = [Mm(COLUMN_MM.get(key, share)) for _, key in columns]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice and WPS lay out by
