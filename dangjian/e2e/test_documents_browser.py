@@ -39,10 +39,9 @@ def test_briefing_page_edit_and_export(e2e_world, login, shot):
     with page.expect_download() as download:
         page.get_by_role("button", name="导出 Word").click()
     document = docx.Document(str(download.value.path()))
-    assert [p.text for p in document.paragraphs if p.text] == [
-        "东城镇工作简报",
-        "今年以来，东城镇接收预备党员3名。",
-    ]
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    assert paragraphs[:-1] == ["东城镇工作简报", "今年以来，东城镇接收预备党员3名。", "东城镇党委"]
+    assert re.fullmatch(r"20\d\d年\d{1,2}月\d{1,2}日", paragraphs[-1])  # the 落款: org and date
 
 
 def test_background_export_shows_progress_then_the_download(
