@@ -23,6 +23,7 @@ STEPS_READ = (1, 2, 3, 6, 7, 15, 17, 23, 24, 25)
 
 
 def _status(due: dt.date, today: dt.date) -> str | None:
+    """已逾期 or 即将到期 (within WINDOW_DAYS); None further off (a task then is 待办理, PENDING)."""
     if due < today:
         return DueStatus.OVERDUE
     if due <= today + dt.timedelta(days=WINDOW_DAYS):
@@ -49,7 +50,7 @@ def items_for_case(case: Case, steps: dict[int, list[tuple[dt.date, dict]]], tod
             add(
                 DueKind.TALK,
                 due,
-                _status(due, today) or DueStatus.SOON,
+                _status(due, today) or DueStatus.PENDING,
                 f"{name}：递交申请后一个月内谈话（{due:%Y-%m-%d}前）",
             )
         if activist and 7 not in steps:
@@ -89,14 +90,14 @@ def items_for_case(case: Case, steps: dict[int, list[tuple[dt.date, dict]]], tod
             elif 24 not in steps:
                 held = max(d for d, data in conversions if data.get("result") != "延长预备期")
                 due = add_months(held, 3)
-                add(DueKind.CONVERSION_APPROVAL, due, _status(due, today) or DueStatus.SOON,
+                add(DueKind.CONVERSION_APPROVAL, due, _status(due, today) or DueStatus.PENDING,
                     f"{name}：转正支部大会（{held:%Y-%m-%d}）后三个月内审批（{due:%Y-%m-%d}前）")  # fmt: skip
     if case.status in (CaseStatus.CONVERTED, CaseStatus.DISQUALIFIED) and 25 not in steps and 24 in steps:
         due = first(24) + dt.timedelta(days=30)
         add(
             DueKind.ARCHIVE,
             due,
-            _status(due, today) or DueStatus.SOON,
+            _status(due, today) or DueStatus.PENDING,
             f"{name}：材料归档（{due:%Y-%m-%d}前）",
         )
     return out

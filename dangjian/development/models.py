@@ -249,6 +249,7 @@ class DueKind(models.TextChoices):
 class DueStatus(models.TextChoices):
     OVERDUE = "overdue", "已逾期"
     SOON = "soon", "即将到期"
+    PENDING = "pending", "待办理"  # a task whose deadline is more than a month away
     READY = "ready", "可以办理"
 
 

@@ -64,7 +64,9 @@ def due_for(user, org: Org | None = None) -> QuerySet[DueItem]:
     qs = DueItem.objects.filter(scope.scope_q(user, Action.VIEW, prefix="org__path"))
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "org__path"))
-    order = SqlCase(When(status="overdue", then=0), When(status="soon", then=1), default=2)
+    order = SqlCase(
+        When(status="overdue", then=0), When(status="soon", then=1), When(status="ready", then=2), default=3
+    )
     return qs.select_related("org", "case", "case__person").order_by(order, "due_on", "id")
 
 

@@ -87,3 +87,28 @@ def test_refresh_command_and_enqueued_task(world, frozen, capsys):
     else:  # the worker closes its connections between tasks, which would close the test's transaction
         queued.task.call()
     assert DueItem.objects.filter(kind=DueKind.TALK).count() == 1
+
+
+def test_a_task_more_than_a_month_off_is_pending_not_soon(world, frozen, client_as):
+    """转正审批 three months after the meeting: 待办理 until its last month, then 即将到期."""
+    case = new_case(world, "远期甲", D(2026, 11, 1))
+    item = DueItem.objects.get(case=case)
+    DueItem.objects.filter(pk=item.pk).update(due_on=D(2027, 2, 17), status=due._status(D(2027, 2, 17), D(2026, 11, 20)) or DueStatus.PENDING)  # fmt: skip
+    assert DueItem.objects.get(pk=item.pk).status == DueStatus.PENDING
+    assert due._status(D(2026, 12, 20), D(2026, 11, 20)) == DueStatus.SOON  # 30 days: near
+    assert due._status(D(2026, 12, 21), D(2026, 11, 20)) is None  # 31 days: a task, not yet near
+    page = client_as(world.secretary).get("/development/due/").content.decode()
+    assert "待办理" in page and 'text-bg-light border">待办理' in page
+
+
+def test_the_conversion_approval_is_pending_until_its_last_month(world, frozen):
+    items = (
+        due.items_for_case.__wrapped__ if hasattr(due.items_for_case, "__wrapped__") else due.items_for_case
+    )
+    case = new_case(world, "远期乙", D(2025, 1, 6))
+    steps = {1: [(D(2025, 1, 6), {})], 15: [(D(2025, 10, 1), {})], 17: [(D(2025, 10, 20), {})],
+             23: [(D(2026, 11, 17), {"result": "按期转正"})]}  # fmt: skip
+    [approval] = [i for i in items(case, steps, D(2026, 11, 20)) if i.kind == DueKind.CONVERSION_APPROVAL]
+    assert (approval.due_on, approval.status) == (D(2027, 2, 17), DueStatus.PENDING)
+    [approval] = [i for i in items(case, steps, D(2027, 1, 20)) if i.kind == DueKind.CONVERSION_APPROVAL]
+    assert approval.status == DueStatus.SOON
