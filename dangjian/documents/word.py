@@ -110,7 +110,7 @@ def _signature(doc: Document, *, contact: bool = False) -> None:
 
 # The width of each list column (mm), by its key: dates (2025-02-07) and short values on one line,
 # the free text columns take what is left of the 版心 and wrap.
-COLUMN_MM = {"#": 12, "name": 16, "gender": 12, "ethnicity": 12, "birth_date": 21, "education": 18,
+COLUMN_MM = {"#": 12, "name": 16, "gender": 12, "ethnicity": 12, "birth_date": 21, "education": 20,
              "applied_on": 27, "activist_on": 27, "candidate_on": 27, "meeting_on": 27, "votes": 28}  # fmt: skip
 WRAPPING = ("work_unit", "org_name")
 LANDSCAPE_TEXT_MM = 297 - LANDSCAPE_MARGINS_MM["left"] - LANDSCAPE_MARGINS_MM["right"]
