@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dangjian.accounts import scope
-from dangjian.accounts.models import Action
 from dangjian.development.catalog import STEP_BY_NUMBER, SUPERIOR_STEPS
 from dangjian.orgs.models import Org
 
 __all__ = [
     "SUPERIOR_STEPS",
     "acting_org",
-    "may_record",
     "refusal",
     "superior_committee",
     "superior_committees",
@@ -60,11 +57,6 @@ def acting_org(case_org: Org, step: int, committee: Org | None = None) -> Org:
     if committee is not None:
         return committee
     return Org.objects.filter(path=case_org.path[: -Org.steplen]).first() or case_org
-
-
-def may_record(user, case_org: Org, step: int, org: Org | None = None) -> bool:
-    """Whether `user` holds the change right on the org that records `step` (`org`, else the default)."""
-    return scope.can(user, Action.CHANGE_PERSON, org or acting_org(case_org, step))
 
 
 def refusal(step: int, org: Org) -> str:
