@@ -187,7 +187,32 @@ PARAM_LABELS = {
     "min_hours": "最少学时", "working_days": "公示工作日数", "required": "必须公示", "min_months": "最短（月）",
     "max_months": "最长（月）", "window_start": "适用起始日期", "window_end": "适用截止日期",
 }  # fmt: skip
-RULE_PARAM_LABELS: dict[tuple[str, str], str] = {}
+RULE_PARAM_LABELS: dict[tuple[str, str], str] = {
+    ("R-LIFE-COMMITTEE", "min_full_members"): "正式党员达到（人）才要求",
+    ("R-LIFE-LECTURE", "secretary_per_year"): "书记每年讲党课（次）",
+    ("R-APPRAISAL", "months"): "周期（月）",
+    ("R-APPRAISAL", "excellent_max_numerator"): "优秀比例上限（分子）",
+    ("R-APPRAISAL", "excellent_max_denominator"): "优秀比例上限（分母）",
+    ("R-TERM", "village_years"): "村、社区党组织任期（年）",
+    ("R-TERM", "other_years"): "其他党组织任期（年）",
+    ("R-TERM", "remind_months"): "届满前提醒（月）",
+    ("R-BRANCH-SIZE", "min_full_members"): "正式党员少于（人）建议联合支部",
+    ("R-BRANCH-SIZE", "max_members"): "党员多于（人）建议分设",
+    ("R-BRANCH-SIZE", "committee_from"): "正式党员达到（人）应设支委会",
+    ("R-STUDY", "member_hours"): "党员每年学时",
+    ("R-STUDY", "secretary_hours"): "支部书记每年学时（本地规定，0为不设）",
+}
+# Cadence parameters: a period, not a deadline.
+for _rule_id in (
+    "R-LIFE-GENERAL",
+    "R-LIFE-COMMITTEE",
+    "R-LIFE-GROUP",
+    "R-LIFE-THEMED",
+    "R-LIFE-LECTURE",
+    "R-LIFE-MEETING",
+):
+    RULE_PARAM_LABELS[(_rule_id, "months")] = "周期（月）"
+
 SEVERITY_CHOICES = [("violation", "违规"), ("warning", "提醒")]
 
 

@@ -440,6 +440,36 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("R-MISSING", "缺少前置步骤", VIOLATION, "细则", tuple(range(1, 26)), {}, check_missing),
 )  # fmt: skip
 
+
+def no_check(facts: Facts, params: dict[str, Any]) -> Iterable[tuple]:
+    """Rules of branch life are read by the org-life reminders, never evaluated against a case."""
+    return ()
+
+
+# Branch life (RULES.md §7.1): cadences, 民主评议, terms, branch size and study hours. They live in
+# the same rule sets so a 组织部 sets local practice in one place; `steps` is empty, so no case check
+# ever runs them. Every parameter is read through `development.selectors.rule_params`.
+ORG_LIFE_RULES: tuple[RuleDef, ...] = (
+    RuleDef("R-LIFE-GENERAL", "支部党员大会（每季度）", WARNING, "支部工作条例第十一条", (), {"months": 3}, no_check),
+    RuleDef("R-LIFE-COMMITTEE", "支部委员会会议（每月）", WARNING, "支部工作条例第十二条", (),
+            {"months": 1, "min_full_members": 7}, no_check),
+    RuleDef("R-LIFE-GROUP", "党小组会（每月）", WARNING, "支部工作条例第十三条", (), {"months": 1}, no_check),
+    RuleDef("R-LIFE-THEMED", "主题党日（每月）", WARNING, "支部工作条例第十六条", (), {"months": 1}, no_check),
+    RuleDef("R-LIFE-LECTURE", "党课（书记每年至少讲一次）", WARNING, "支部工作条例第十六条", (),
+            {"months": 3, "secretary_per_year": 1}, no_check),
+    RuleDef("R-LIFE-MEETING", "组织生活会（每年）", WARNING, "支部工作条例", (), {"months": 12}, no_check),
+    RuleDef("R-APPRAISAL", "民主评议党员（优秀不超过三分之一）", VIOLATION, "支部工作条例；党员教育管理工作条例", (),
+            {"months": 12, "excellent_max_numerator": 1, "excellent_max_denominator": 3}, no_check),
+    RuleDef("R-TERM", "任期与换届", WARNING, "支部工作条例第十八条", (),
+            {"village_years": 5, "other_years": 3, "remind_months": 6}, no_check),
+    RuleDef("R-BRANCH-SIZE", "支部规模", WARNING, "支部工作条例第八、九条", (),
+            {"min_full_members": 3, "max_members": 50, "committee_from": 7}, no_check),
+    RuleDef("R-STUDY", "党员年度集中学习培训学时", WARNING, "党员教育管理工作条例（2019）第二十条", (),
+            {"member_hours": 32, "secretary_hours": 0}, no_check),
+)  # fmt: skip
+CASE_RULES = RULES
+RULES = RULES + ORG_LIFE_RULES
+
 RULE_BY_ID = {r.id: r for r in RULES}
 
 
@@ -452,17 +482,18 @@ class EffectiveRule:
     article: str = ""
 
 
+def effective_rule(rule: RuleDef, overrides: dict[str, dict[str, Any]] | None = None) -> EffectiveRule:
+    """One rule with a rule set's overrides ({rule id: {"severity", "enabled", "article", param…}})."""
+    o = dict((overrides or {}).get(rule.id, {}))
+    severity = o.pop("severity", rule.severity)
+    enabled = o.pop("enabled", True)
+    article = o.pop("article", rule.article)
+    return EffectiveRule(rule, severity, {**rule.params, **o}, enabled, article)
+
+
 def effective_rules(overrides: dict[str, dict[str, Any]] | None = None) -> list[EffectiveRule]:
-    """Merge a rule set's overrides ({rule id: {"severity", "enabled", "article", param…}})."""
-    overrides = overrides or {}
-    out = []
-    for rule in RULES:
-        o = dict(overrides.get(rule.id, {}))
-        severity = o.pop("severity", rule.severity)
-        enabled = o.pop("enabled", True)
-        article = o.pop("article", rule.article)
-        out.append(EffectiveRule(rule, severity, {**rule.params, **o}, enabled, article))
-    return out
+    """Every rule with a rule set's overrides merged in."""
+    return [effective_rule(rule, overrides) for rule in RULES]
 
 
 def evaluate(

@@ -22,6 +22,7 @@ from dangjian.development.services.inforce import (
     RuleViolation,
     case_findings,
     current_records,
+    rule_in_force,
     rules_in_force,
     ruleset_for,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "current_records",
     "derive_state",
     "milestones",
+    "rule_in_force",
     "rules_in_force",
     "ruleset_for",
     "step_correct",

@@ -51,6 +51,19 @@ def rules_in_force(org: Org, on: dt.date, active: list[RuleSet] | None = None) -
     return engine.effective_rules(ruleset.merged_overrides() if ruleset else None)
 
 
+def rule_in_force(
+    org: Org, rule_id: str, on: dt.date, active: list[RuleSet] | None = None
+) -> engine.EffectiveRule:
+    """One rule as the rule set in force for `org` on `on` has it (enabled, severity, parameters).
+
+    Branch life (cadences, 民主评议, terms, branch size, 学时) reads its parameters here, so a local
+    profile changes them exactly as it changes the development rules."""
+    ruleset = ruleset_for(org, on, active)
+    overrides = ruleset.merged_overrides() if ruleset else {}
+    rule = engine.RULE_BY_ID[rule_id]
+    return engine.effective_rule(rule, overrides)
+
+
 def current_records(case: Case) -> list[StepRecord]:
     return list(
         case.records.filter(is_current=True).select_related(

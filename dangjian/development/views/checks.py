@@ -11,7 +11,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.development import selectors
 from dangjian.development.catalog import STEP_BY_NUMBER, STEPS
-from dangjian.development.rules import RULE_BY_ID, RULES, SEVERITY_LABELS
+from dangjian.development.rules import CASE_RULES, RULE_BY_ID, SEVERITY_LABELS
 from dangjian.orgs.fields import OrgPickerForm
 from dangjian.orgs.selectors import ancestors_in_scope
 from dangjian.people.selectors import backfilled_people
@@ -83,7 +83,7 @@ def compliance(request):
         "nav": "compliance", **filters, "view": view,
         "ancestors": ancestors_in_scope(request.user, org) if org is not None else [],
         "can_unmask": _may_unmask(request.user, filters),
-        "rules": [(r.id, r.title) for r in RULES], "severities": list(SEVERITY_LABELS.items()),
+        "rules": [(r.id, r.title) for r in CASE_RULES], "severities": list(SEVERITY_LABELS.items()),
         "steps": [(s.number, s.name) for s in STEPS],
     }  # fmt: skip
     if view == BACKFILL:
