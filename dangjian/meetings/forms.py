@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.base.forms import DateInput, StyledForm
 from dangjian.meetings.models import MeetingKind, Motion
-from dangjian.meetings.rules import MEETING_ORG_KINDS
+from dangjian.meetings.rules import ALL_MEMBER_KINDS, MEETING_ORG_KINDS
 
 
 def _count(label, *, required: bool = True, initial=None, help_text=""):
@@ -15,10 +15,27 @@ def _count(label, *, required: bool = True, initial=None, help_text=""):
 class MeetingForm(StyledForm):
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     held_on = forms.DateField(label=_("会议日期"), widget=DateInput())
+    purposes = forms.MultipleChoiceField(
+        label=_("同时作为"),
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("如党员大会同时作为本月主题党日、讲授党课，勾选后只记录一次，分别计入。"),
+    )
     title = forms.CharField(label=_("会议名称"), max_length=200, required=False)
+    topic = forms.CharField(label=_("主题或议题"), max_length=300, required=False)
+    place = forms.CharField(
+        label=_("地点"), max_length=100, required=False, help_text=_("视频会议可填写会议平台。")
+    )
     chair = forms.CharField(label=_("主持人"), max_length=60, required=False)
-    expected_voters = _count(_("应到会有表决权人数"))
-    present_voters = _count(_("实到会有表决权人数"))
+    lecturer = forms.CharField(label=_("授课人"), max_length=60, required=False, help_text=_("仅党课填写。"))
+    lecturer_is_secretary = forms.BooleanField(label=_("由党组织书记讲授"), required=False)
+    expected_voters = _count(
+        _("应到会有表决权人数"),
+        required=False,
+        help_text=_("仅支委会、党员大会、党委会填写；登记到会名单后由名单计算。"),
+    )
+    present_voters = _count(_("实到会有表决权人数"), required=False)
     written_opinions = _count(
         _("提交书面意见人数"),
         required=False,
@@ -33,12 +50,13 @@ class MeetingForm(StyledForm):
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if org is not None:
-            self.fields["kind"].choices = [
-                (value, label)
-                for value, label in MeetingKind.choices
-                if value not in MEETING_ORG_KINDS or org.kind in MEETING_ORG_KINDS[value]
-            ]
+        allowed = [
+            (value, label)
+            for value, label in MeetingKind.choices
+            if org is None or value not in MEETING_ORG_KINDS or org.kind in MEETING_ORG_KINDS[value]
+        ]
+        self.fields["kind"].choices = allowed
+        self.fields["purposes"].choices = [(v, label) for v, label in allowed if v in ALL_MEMBER_KINDS]
 
     def clean_written_opinions(self):
         return self.cleaned_data.get("written_opinions") or 0

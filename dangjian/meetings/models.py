@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.meetings import rules
 from dangjian.meetings.choices import MeetingKind, Motion
 
-__all__ = ["Meeting", "MeetingKind", "Motion", "Resolution"]
+__all__ = [
+    "Attendance",
+    "AttendanceStatus",
+    "Meeting",
+    "MeetingKind",
+    "MeetingPurpose",
+    "Motion",
+    "Resolution",
+]
 
 
 class Meeting(models.Model):
@@ -23,6 +31,10 @@ class Meeting(models.Model):
     kind = models.CharField(_("会议类型"), max_length=32, choices=MeetingKind.choices)
     held_on = models.DateField(_("会议日期"))
     title = models.CharField(_("会议名称"), max_length=200, blank=True)
+    topic = models.CharField(_("主题或议题"), max_length=300, blank=True)
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    lecturer = models.CharField(_("授课人"), max_length=60, blank=True)
+    lecturer_is_secretary = models.BooleanField(_("由党组织书记讲授"), default=False)
     expected_voters = models.PositiveIntegerField(_("应到会有表决权人数"))
     present_voters = models.PositiveIntegerField(_("实到会有表决权人数"))
     written_opinions = models.PositiveIntegerField(
@@ -78,6 +90,60 @@ class Meeting(models.Model):
     @property
     def absent_voters(self) -> int:
         return self.expected_voters - self.present_voters
+
+    @property
+    def takes_decisions(self) -> bool:
+        """Meetings that decide about people and so need the counts of voting members."""
+        return self.kind in rules.DECISION_KINDS
+
+
+class MeetingPurpose(models.Model):
+    """A further kind of branch life this meeting also served as (a 支部党员大会 held as the month's
+    主题党日 is recorded once, and counts for both)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="purposes")
+    kind = models.CharField(_("同时作为"), max_length=32, choices=MeetingKind.choices)
+
+    class Meta:
+        verbose_name = _("会议同时作为")
+        verbose_name_plural = _("会议同时作为")
+        constraints = [models.UniqueConstraint(fields=["meeting", "kind"], name="meeting_purpose_unique")]
+        indexes = [models.Index(fields=["kind", "meeting"], name="meeting_purpose_kind")]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("出席")
+    LEAVE = "leave", _("请假")
+    ABSENT = "absent", _("缺席")
+
+
+class Attendance(models.Model):
+    """One person on a meeting's roster: present, on leave (with the reason) or absent.
+
+    `is_voter` is whether the person had a vote on the meeting's date (a 正式党员): 预备党员 attend
+    without a vote, so the counts of voting members are taken from these rows.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    status = models.CharField(_("到会情况"), max_length=12, choices=AttendanceStatus.choices)
+    reason = models.CharField(_("请假事由"), max_length=200, blank=True)
+    is_voter = models.BooleanField(_("有表决权"), default=False)
+
+    class Meta:
+        verbose_name = _("到会情况")
+        verbose_name_plural = _("到会情况")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")]
+        indexes = [models.Index(fields=["person", "meeting"], name="attendance_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_status_display()}"
 
 
 class Resolution(models.Model):

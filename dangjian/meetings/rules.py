@@ -29,6 +29,11 @@ VOTING_KINDS = frozenset({K.BRANCH_COMMITTEE, K.BRANCH_GENERAL, K.PARTY_COMMITTE
 # may record its opinion, with or without a vote.
 DECISION_KINDS = VOTING_KINDS | {K.GENERAL_BRANCH_COMMITTEE}
 ROUTINE_KINDS = frozenset({K.PARTY_GROUP, K.PARTY_LECTURE, K.THEMED_DAY, K.LIFE_MEETING})
+# Meetings of all the members (not of a committee): one of them may serve several of these purposes
+# at once (a 支部党员大会 held as the month's 主题党日, with a 党课), recorded once.
+ALL_MEMBER_KINDS = frozenset({K.BRANCH_GENERAL, K.PARTY_GROUP, K.PARTY_LECTURE, K.THEMED_DAY, K.LIFE_MEETING})
+# Meetings of a committee: their roster is the committee, not the membership.
+COMMITTEE_MEETING_KINDS = frozenset({K.BRANCH_COMMITTEE, K.PARTY_COMMITTEE, K.GENERAL_BRANCH_COMMITTEE})
 
 # The org kinds that hold each kind of meeting; a kind missing here may be held by any org.
 MEETING_ORG_KINDS: dict[str, frozenset[str]] = {
@@ -201,11 +206,66 @@ def meeting_errors(
                 _("会议日期不能早于“%(name)s”的成立日期（%(date)s）。")
                 % {"name": org.name, "date": f"{org.founded_on:%Y-%m-%d}"},
             )
-    for field, messages in attendance_errors(
-        expected=expected, present=present, written_opinions=written_opinions
-    ).items():
-        errors.setdefault(field, []).extend(messages)
+    if kind in DECISION_KINDS:
+        for field, messages in attendance_errors(
+            expected=expected, present=present, written_opinions=written_opinions
+        ).items():
+            errors.setdefault(field, []).extend(messages)
     return errors
+
+
+def purpose_errors(*, org, kind: str, purposes: Iterable[str]) -> list[str]:
+    """What else a meeting may count as: only a meeting of all the members, only as another such
+    meeting, and only as one the org may hold (a 党小组会 only in a 党小组)."""
+    purposes = [p for p in purposes if p != kind]
+    if not purposes:
+        return []
+    if kind not in ALL_MEMBER_KINDS:
+        return [_("%(kind)s只记录本身，不能同时作为其他组织生活。") % {"kind": _label(MeetingKind, kind)}]
+    problems = []
+    for purpose in purposes:
+        if purpose not in ALL_MEMBER_KINDS:
+            problems.append(
+                _(
+                    "会议不能同时作为%(purpose)s：同时作为的只能是党员大会、党小组会、党课、主题党日或组织生活会。"
+                )
+                % {"purpose": _label(MeetingKind, purpose)}
+            )
+        elif (allowed := MEETING_ORG_KINDS.get(purpose)) is not None and org.kind not in allowed:
+            problems.append(
+                _("“%(name)s”不召开%(purpose)s。")
+                % {"name": org.name, "purpose": _label(MeetingKind, purpose)}
+            )
+    return problems
+
+
+def roster_errors(
+    *, entries: list[tuple[int, str, str]], eligible: dict[int, str], statuses: Iterable[str]
+) -> list[str]:
+    """An attendance list: everyone once, each on the roster, a reason for every leave.
+
+    `entries`: (person id, status, reason); `eligible`: {person id: name} of those who may be on it.
+    """
+    problems: list[str] = []
+    seen: set[int] = set()
+    statuses = set(statuses)
+    for person_id, status, reason in entries:
+        name = eligible.get(person_id)
+        if name is None:
+            problems.append(
+                _("编号为%(id)s的人员不在本次会议的名单内（须为会议当日本组织的党员）。") % {"id": person_id}
+            )
+            continue
+        if person_id in seen:
+            problems.append(_("“%(name)s”在到会名单中出现了两次。") % {"name": name})
+        seen.add(person_id)
+        if status not in statuses:
+            problems.append(_("请为“%(name)s”选择到会情况。") % {"name": name})
+        elif status == "leave" and not (reason or "").strip():
+            problems.append(_("“%(name)s”请假，请填写请假事由。") % {"name": name})
+        if len(reason or "") > 200:
+            problems.append(_("“%(name)s”的请假事由不能超过200个字。") % {"name": name})
+    return problems
 
 
 # --- the votes on one resolution -----------------------------------------------------------------

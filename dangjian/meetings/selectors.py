@@ -9,7 +9,8 @@ from django.http import Http404
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeRecord
-from dangjian.meetings.models import Meeting, Resolution
+from dangjian.meetings import roster
+from dangjian.meetings.models import Attendance, Meeting, Resolution
 from dangjian.orgs.models import Org, subtree_q
 from dangjian.people.models import Person
 
@@ -80,3 +81,31 @@ def people_for_resolution(user, meeting: Meeting) -> QuerySet[Person]:
     if not meeting.org.is_temporary:
         qs = qs.filter(subtree_q(meeting.org.path, "org__path"))
     return qs.order_by("name_sort_key", "id")
+
+
+def attendance_of(meeting: Meeting) -> list[Attendance]:
+    """The meeting's attendance list with its people, in name order."""
+    return list(meeting.attendance.select_related("person").order_by("person__name_sort_key", "person_id"))
+
+
+def attendance_rows(meeting: Meeting) -> tuple[list[dict], str]:
+    """The rows of the attendance form: the list already taken, else the roster of the meeting's date
+    (with anyone on the taken list who has since left the roster kept)."""
+    taken = {a.person_id: a for a in attendance_of(meeting)}
+    already = bool(taken)
+    suggested, note = roster.roster(meeting.org, meeting.kind, meeting.held_on)
+    rows = []
+    for row in suggested:
+        done = taken.pop(row.person.pk, None)
+        rows.append(
+            {
+                "person": row.person, "is_voter": done.is_voter if done else row.is_voter,
+                "status": done.status if done else ("" if already else row.status),
+                "reason": done.reason if done else row.reason,
+            }
+        )  # fmt: skip
+    for done in taken.values():
+        rows.append(
+            {"person": done.person, "is_voter": done.is_voter, "status": done.status, "reason": done.reason}
+        )
+    return rows, "" if already else note

@@ -22,19 +22,27 @@ from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import field_label, record_change, snapshot
 from dangjian.base import uploads
+from dangjian.meetings import roster as roster_module
 from dangjian.meetings import rules
-from dangjian.meetings.models import Meeting, Resolution
+from dangjian.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    MeetingPurpose,
+    Resolution,
+)
 from dangjian.orgs.models import Org
 from dangjian.people.models import Person
 
 MEETING_FIELDS = (
-    "org", "kind", "held_on", "title", "expected_voters", "present_voters", "written_opinions", "online",
-    "chair", "notes",
+    "org", "kind", "held_on", "title", "topic", "place", "expected_voters", "present_voters", "written_opinions",
+    "online", "chair", "lecturer", "lecturer_is_secretary", "notes",
 )  # fmt: skip
 MEETING_EDITABLE = frozenset(
     {
-        "kind", "held_on", "title", "expected_voters", "present_voters", "written_opinions", "online", "chair",
-        "notes", "minutes",
+        "kind", "held_on", "title", "topic", "place", "expected_voters", "present_voters", "written_opinions",
+        "online", "chair", "lecturer", "lecturer_is_secretary", "notes", "minutes", "purposes",
     }
 )  # fmt: skip
 RESOLUTION_FIELDS = (
@@ -44,7 +52,9 @@ RESOLUTION_FIELDS = (
 RESOLUTION_EDITABLE = frozenset(
     {"yes", "no", "abstain", "written_yes", "written_no", "written_abstain", "opinion", "secret_ballot"}
 )
-TEXT_LIMITS = {"title": 200, "chair": 60}
+TEXT_LIMITS = {"title": 200, "chair": 60, "topic": 300, "place": 100, "lecturer": 60}
+PURPOSE_KEY = gettext_noop("同时作为")
+ATTENDANCE_KEY = gettext_noop("到会名单")
 MINUTES_EXTENSIONS = frozenset({".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png"})
 MINUTES_MAX_BYTES = 20 * 1024 * 1024
 # Stored in Chinese in the change log, translated when shown (like every change-log text).
@@ -56,6 +66,9 @@ RESOLUTION_KEY = gettext_noop("会议决议")
 def _meeting_snapshot(meeting: Meeting) -> dict:
     data = snapshot(meeting, MEETING_FIELDS)
     data[field_label(meeting, "minutes")] = meeting.minutes.name if meeting.minutes else ""
+    if meeting.pk:
+        kinds = sorted(meeting.purposes.values_list("kind", flat=True))
+        data[PURPOSE_KEY] = "、".join(str(MeetingKind(k).label) for k in kinds)
     return data
 
 
@@ -69,7 +82,7 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
 
 
 def _clean_texts(values: dict, errors: dict[str, list[str]]) -> None:
-    for field in ("title", "chair", "notes"):
+    for field in ("title", "chair", "notes", "topic", "place", "lecturer"):
         if field in values:
             values[field] = (values[field] or "").strip()
     for field, limit in TEXT_LIMITS.items():
@@ -95,15 +108,38 @@ def _minutes_errors(minutes) -> list[str]:
     return []
 
 
-def _meeting_rule_errors(org: Org, values: dict, today: dt.date) -> dict[str, list[str]]:
-    return rules.meeting_errors(
+def _meeting_rule_errors(org: Org, values: dict, today: dt.date, purposes: list[str]) -> dict[str, list[str]]:
+    kind = values["kind"]
+    if kind not in rules.DECISION_KINDS:  # no votes here: the counts of voting members are not kept
+        values.update(expected_voters=0, present_voters=0, written_opinions=0)
+    errors = rules.meeting_errors(
         org=org,
-        kind=values["kind"],
+        kind=kind,
         held_on=values["held_on"],
         expected=values["expected_voters"],
         present=values["present_voters"],
         written_opinions=values["written_opinions"],
         today=today,
+    )
+    if problems := rules.purpose_errors(org=org, kind=kind, purposes=purposes):
+        errors.setdefault("purposes", []).extend(problems)
+    lecture = MeetingKind.PARTY_LECTURE in {kind, *purposes}
+    if not lecture and ((values.get("lecturer") or "").strip() or values.get("lecturer_is_secretary")):
+        errors.setdefault("lecturer", []).append(_("只有党课（或同时作为党课的会议）填写授课人。"))
+    if values.get("lecturer_is_secretary") and not (values.get("lecturer") or "").strip():
+        errors.setdefault("lecturer", []).append(_("请填写授课人。"))
+    return errors
+
+
+def _clean_purposes(kind: str, purposes) -> list[str]:
+    return sorted({str(p) for p in (purposes or ()) if p and p != kind})
+
+
+def _save_purposes(meeting: Meeting, purposes: list[str]) -> None:
+    meeting.purposes.exclude(kind__in=purposes).delete()
+    have = set(meeting.purposes.values_list("kind", flat=True))
+    MeetingPurpose.objects.bulk_create(
+        [MeetingPurpose(meeting=meeting, kind=k) for k in purposes if k not in have]
     )
 
 
@@ -114,24 +150,35 @@ def meeting_record(
     org: Org,
     kind: str,
     held_on: dt.date,
-    expected_voters: int,
-    present_voters: int,
+    expected_voters: int | None = None,
+    present_voters: int | None = None,
     written_opinions: int = 0,
     online: bool = False,
     title: str = "",
+    topic: str = "",
+    place: str = "",
     chair: str = "",
+    lecturer: str = "",
+    lecturer_is_secretary: bool = False,
+    purposes: list[str] | tuple[str, ...] = (),
     notes: str = "",
     minutes=None,
 ) -> Meeting:
-    """Record a meeting held by `org`. Its resolutions are added one by one (resolution_record)."""
+    """Record a meeting held by `org`. Its resolutions are added one by one (resolution_record),
+    its attendance list at once (attendance_record).
+
+    The counts of voting members are kept only for the meetings that decide (支委会, 党员大会,
+    党委会, 党总支委员会); `purposes` are the further kinds of branch life the meeting served as."""
     org = Org.objects.get(pk=org.pk)  # the caller's instance may be stale
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, org, _("您无权为该党组织记录会议。"))
     values = dict(
         kind=kind, held_on=held_on, expected_voters=expected_voters, present_voters=present_voters,
-        written_opinions=written_opinions, title=title, chair=chair, notes=notes,
+        written_opinions=written_opinions or 0, title=title, topic=topic, place=place, chair=chair,
+        lecturer=lecturer, lecturer_is_secretary=bool(lecturer_is_secretary), notes=notes,
     )  # fmt: skip
-    errors = _meeting_rule_errors(org, values, timezone.localdate())
+    purposes = _clean_purposes(kind, purposes)
+    errors = _meeting_rule_errors(org, values, timezone.localdate(), purposes)
     _clean_texts(values, errors)
     if problems := _minutes_errors(minutes):
         errors.setdefault("minutes", []).extend(problems)
@@ -143,6 +190,7 @@ def meeting_record(
     if minutes:
         meeting.minutes = minutes
     meeting.save()
+    _save_purposes(meeting, purposes)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=meeting, after=_meeting_snapshot(meeting))
     return meeting
 
@@ -166,7 +214,12 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     """Correct a meeting record. Its resolutions must still fit the corrected attendance and kind.
 
     `minutes`: a new file replaces the attachment, False removes it, None leaves it as it is.
+    Once an attendance list is taken, the counts of voting members follow it (attendance_record).
     """
+    return _meeting_update(actor=actor, meeting=meeting, changes=changes, from_attendance=False)
+
+
+def _meeting_update(*, actor, meeting: Meeting, changes: dict, from_attendance: bool) -> Meeting:
     unknown = set(changes) - MEETING_EDITABLE
     if unknown:
         raise ValidationError(
@@ -177,9 +230,24 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
         scope.require(actor, Action.CHANGE_PERSON, meeting.org, _("您无权修改该会议记录。"))
     before = _meeting_snapshot(meeting)
     minutes = changes.pop("minutes", None)
-    values = {f: getattr(meeting, f) for f in MEETING_EDITABLE - {"minutes"}}
+    purposes = changes.pop("purposes", None)
+    values = {f: getattr(meeting, f) for f in MEETING_EDITABLE - {"minutes", "purposes"}}
     values.update(changes)
-    errors = _meeting_rule_errors(meeting.org, values, timezone.localdate())
+    if purposes is None:
+        purposes = list(meeting.purposes.values_list("kind", flat=True))
+    purposes = _clean_purposes(values["kind"], purposes)
+    if values.get("written_opinions") is None:
+        values["written_opinions"] = 0
+    errors = _meeting_rule_errors(meeting.org, values, timezone.localdate(), purposes)
+    if not errors and meeting.attendance.exists() and values["kind"] in rules.DECISION_KINDS:
+        derived = _attendance_counts(meeting)
+        if (values["expected_voters"], values["present_voters"]) != derived and not from_attendance:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _(
+                    "已登记到会名单：应到、实到有表决权人数由名单计算（应到%(expected)d人，实到%(present)d人），请更正到会名单。"
+                )
+                % {"expected": derived[0], "present": derived[1]}
+            )
     _clean_texts(values, errors)
     if minutes and (problems := _minutes_errors(minutes)):
         errors.setdefault("minutes", []).extend(problems)
@@ -203,11 +271,13 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     for key, value in values.items():
         setattr(meeting, key, value)
     meeting.online = bool(meeting.online)
+    meeting.lecturer_is_secretary = bool(meeting.lecturer_is_secretary)
     if minutes is False:
         meeting.minutes = None
     elif minutes:
         meeting.minutes = minutes
     meeting.save()
+    _save_purposes(meeting, purposes)
     after = _meeting_snapshot(meeting)
     if after != before:
         record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, before=before, after=after)
@@ -273,7 +343,8 @@ def resolution_record(
             _("该会议已就“%(person)s”的“%(motion)s”记录过决议：逐个表决，每人每项只记录一次。")
             % {"person": person.name, "motion": Resolution.Motion(motion).label}
         )
-    _merge(errors, _resolution_vote_errors(meeting, values))
+    if not problems:  # votes at a meeting that may not decide this are moot
+        _merge(errors, _resolution_vote_errors(meeting, values))
     if errors:
         raise ValidationError(errors)
     resolution = Resolution.objects.create(
@@ -343,3 +414,69 @@ def resolution_delete(*, actor, resolution: Resolution) -> None:
         resolution.delete()
     except ProtectedError as exc:
         raise ValidationError(_("该决议已被其他记录引用（如发展纪实），不能删除。")) from exc
+
+
+# --- the attendance list ---------------------------------------------------------------------------
+
+
+def _attendance_counts(meeting: Meeting) -> tuple[int, int]:
+    rows = list(meeting.attendance.filter(is_voter=True).values_list("status", flat=True))
+    return len(rows), sum(1 for s in rows if s == AttendanceStatus.PRESENT)
+
+
+def _attendance_snapshot(meeting: Meeting) -> dict:
+    counts = {s: 0 for s in AttendanceStatus.values}
+    for status in meeting.attendance.values_list("status", flat=True):
+        counts[status] += 1
+    return {ATTENDANCE_KEY: "，".join(f"{AttendanceStatus(s).label}{n}" for s, n in counts.items())}
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    actor,
+    meeting: Meeting,
+    entries: list[tuple[int, str, str]],
+    written_opinions: int | None = None,
+) -> Meeting:
+    """Take (or correct) a meeting's attendance list at once: (person id, status, reason) per person.
+
+    Whether someone votes is judged on the meeting's date (正式党员 vote, 预备党员 do not). For a
+    meeting that decides, the counts of voting members expected and present come from the list, so
+    the quorum follows it; the resolutions already recorded must still fit the new counts.
+    """
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, meeting.org, _("您无权为该会议登记到会情况。"))
+    entries = [(int(pid), str(status or ""), (reason or "").strip()) for pid, status, reason in entries]
+    people = roster_module.eligible(meeting.org, meeting.kind, meeting.held_on, (e[0] for e in entries))
+    problems = rules.roster_errors(
+        entries=entries, eligible={pk: p.name for pk, p in people.items()}, statuses=AttendanceStatus.values
+    )
+    if not entries:
+        problems.append(_("到会名单为空：请至少登记一人。"))
+    if problems:
+        raise ValidationError({NON_FIELD_ERRORS: problems})
+    from dangjian.people.membership import full_member_on
+
+    before = _attendance_snapshot(meeting)
+    meeting.attendance.all().delete()
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=meeting, person_id=pid, status=status,
+                reason=reason if status != AttendanceStatus.PRESENT else "",
+                is_voter=full_member_on(people[pid], meeting.held_on),
+            )
+            for pid, status, reason in entries
+        ]
+    )  # fmt: skip
+    if meeting.kind in rules.DECISION_KINDS:
+        expected, present = _attendance_counts(meeting)
+        changes = {"expected_voters": expected, "present_voters": present}
+        if written_opinions is not None:
+            changes["written_opinions"] = written_opinions
+        meeting = _meeting_update(actor=actor, meeting=meeting, changes=changes, from_attendance=True)
+    after = _attendance_snapshot(meeting)
+    record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, before=before, after=after)
+    return meeting

@@ -15,9 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
+from dangjian.base.params import BadParameter, int_param
 from dangjian.meetings import services
 from dangjian.meetings.forms import MeetingForm, ResolutionForm
+from dangjian.meetings.models import AttendanceStatus
+from dangjian.meetings.rules import DECISION_KINDS
 from dangjian.meetings.selectors import (
+    attendance_of,
+    attendance_rows,
     get_meeting_for_user,
     meeting_history,
     meetings_for,
@@ -28,7 +33,8 @@ from dangjian.orgs.selectors import ancestors_in_scope
 
 MEETINGS_PER_PAGE = 50
 MEETING_FORM_FIELDS = (
-    "kind", "held_on", "title", "chair", "expected_voters", "present_voters", "written_opinions", "online", "notes",
+    "kind", "held_on", "title", "topic", "place", "chair", "lecturer", "lecturer_is_secretary", "expected_voters",
+    "present_voters", "written_opinions", "online", "notes", "purposes",
 )  # fmt: skip
 
 
@@ -58,6 +64,7 @@ def _form_page(request, *, form, title, org, cancel_url, submit_label=None):
         "meetings/form.html",
         {
             "nav": "orgs", "form": form, "title": title, "cancel_url": cancel_url, "submit_label": submit_label,
+            "decision_kinds": ",".join(sorted(DECISION_KINDS)),
             "crumbs": [*_crumbs(request.user, org), (_("会议记录"), reverse("meeting-list", args=[org.pk]))],
         },
     )  # fmt: skip
@@ -91,7 +98,8 @@ def meeting_create(request, org_pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk, Action.CHANGE_PERSON)
-    initial = {f: getattr(meeting, f) for f in MEETING_FORM_FIELDS}
+    initial = {f: getattr(meeting, f) for f in MEETING_FORM_FIELDS if f != "purposes"}
+    initial["purposes"] = list(meeting.purposes.values_list("kind", flat=True))
     initial["minutes"] = meeting.minutes or None
     form = MeetingForm(request.POST or None, request.FILES or None, org=meeting.org, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -122,7 +130,7 @@ def meeting_detail(request, pk: int):
     if request.method == "POST" and not can_change:
         raise PermissionDenied(_("您无权在该会议上记录决议。"))
     form = None
-    if can_change:
+    if can_change and meeting.takes_decisions:
         data = request.POST if request.method == "POST" else None
         form = ResolutionForm(
             data, people=people_for_resolution(user, meeting), initial={"secret_ballot": True}
@@ -149,6 +157,7 @@ def meeting_detail(request, pk: int):
             "nav": "orgs", "meeting": meeting, "org": meeting.org, "resolutions": resolutions, "form": form,
             "can_change": can_change, "crumbs": _crumbs(user, meeting.org),
             "history": meeting_history(meeting, [r.pk for r in resolutions])[:50],
+            "attendance": attendance_of(meeting), "purposes": list(meeting.purposes.all()),
         },
     )  # fmt: skip
 
@@ -165,3 +174,49 @@ def meeting_minutes(request, pk: int):
     except FileNotFoundError as exc:
         raise Http404(_("会议记录附件已丢失。")) from exc
     return FileResponse(handle, as_attachment=True, filename=PurePath(meeting.minutes.name).name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, pk: int):
+    """Take the attendance list at once, from the roster of the meeting's date."""
+    meeting = get_meeting_for_user(request.user, pk, Action.CHANGE_PERSON)
+    rows, note = attendance_rows(meeting)
+    errors: list[str] = []
+    written = meeting.written_opinions
+    if request.method == "POST":
+        entries = []
+        for row in rows:
+            pid = row["person"].pk
+            status = request.POST.get(f"status_{pid}", "")
+            reason = request.POST.get(f"reason_{pid}", "")
+            row.update(status=status, reason=reason)
+            if status:  # left out: not on this meeting's list (a stand-in roster)
+                entries.append((pid, status, reason))
+        try:
+            written = int_param(request.POST.get("written_opinions"), "written_opinions",
+                                label=_("提交书面意见人数"), maximum=100000) or 0  # fmt: skip
+            services.attendance_record(
+                actor=request.user, meeting=meeting, entries=entries,
+                written_opinions=written if meeting.takes_decisions else None,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errors = (
+                [m for ms in exc.message_dict.values() for m in ms]
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            )
+        except BadParameter as exc:
+            errors = [exc.message]
+        else:
+            messages.success(request, _("到会情况已登记。"))
+            return redirect("meeting-detail", meeting.pk)
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "nav": "orgs", "meeting": meeting, "org": meeting.org, "rows": rows, "note": note, "errors": errors,
+            "statuses": AttendanceStatus.choices, "written": written,
+            "crumbs": [*_crumbs(request.user, meeting.org), (_("会议记录"), reverse("meeting-list", args=[meeting.org.pk]))],
+        },
+    )  # fmt: skip
