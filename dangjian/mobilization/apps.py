@@ -10,3 +10,8 @@ class MobilizationConfig(AppConfig):
         from dangjian.mobilization.panels import PERSON_ROLES
 
         panels.register("person", PERSON_ROLES)
+        from dangjian.meetings import roster as meeting_roster
+        from dangjian.mobilization import roster
+
+        meeting_roster.register_temporary_source(roster.seconded_to)
+        meeting_roster.register_away_source(roster.seconded_away)
