@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    name = "dangjian.training"
+    verbose_name = "培训与学时"
+
+    def ready(self) -> None:
+        from dangjian.base import panels
+        from dangjian.training.panels import ORG_LINK, PERSON_TRAININGS
+
+        panels.register("org", ORG_LINK)
+        panels.register("person", PERSON_TRAININGS)
