@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AppraisalConfig(AppConfig):
+    name = "dangjian.appraisal"
+    verbose_name = "民主评议党员"
+
+    def ready(self) -> None:
+        from dangjian.appraisal.panels import ORG_LINK, PERSON_GRADES
+        from dangjian.base import panels
+
+        panels.register("org", ORG_LINK)
+        panels.register("person", PERSON_GRADES)
