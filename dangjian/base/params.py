@@ -70,3 +70,22 @@ def month_param(value, name: str, *, label: str = "") -> dt.date | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise BadParameter(name, f"参数“{label}”的年份应在{MIN_YEAR}至{MAX_YEAR}之间。")
     return dt.date(year, int(match[2]), 1)
+
+
+_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def date_param(value, name: str, *, label: str = "") -> dt.date | None:
+    """A 'YYYY-MM-DD' parameter: None when absent or blank, else the date or BadParameter."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    label = label or name
+    match = _DATE.fullmatch(text)
+    message = f"参数“{label}”应为日期，格式 YYYY-MM-DD，例如 2024-06-30。"
+    if match is None or not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+        raise BadParameter(name, message)
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise BadParameter(name, message) from None

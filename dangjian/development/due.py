@@ -3,13 +3,17 @@
 `refresh()` recomputes everything (the daily task and `dangjian due refresh`); `refresh_cases()`
 recomputes the items of a few cases and runs inside every step service, so lists stay current
 between daily runs.
+
+Other apps add items of their own kinds (branch life: meetings not yet held, 换届, branch size) by
+registering a *source*: `fn(today, org_ids) -> list[DueItem]` for the given orgs (None: all).
+`refresh()` runs every source; `refresh_orgs()` reruns one source for a few orgs after a write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +23,24 @@ from dangjian.orgs.models import BRANCH_KINDS, Org
 from dangjian.workcal.calendar import add_months, add_years
 
 WINDOW_DAYS = 30  # "near": within a month
+Source = Callable[[dt.date, "set[int] | None"], "list[DueItem]"]
+_sources: dict[str, tuple[tuple[str, ...], Source]] = {}
+
+
+def register_source(name: str, kinds: Iterable[str], fn: Source) -> None:
+    """Add the items of `kinds` computed by `fn` to the due list (ready() may run it twice)."""
+    _sources[name] = (tuple(kinds), fn)
+
+
+def refresh_orgs(name: str, org_ids: Iterable[int], today: dt.date | None = None) -> None:
+    """Recompute one source's items for a few orgs (inside the write that changed them)."""
+    kinds, fn = _sources[name]
+    ids = set(org_ids)
+    today = today or timezone.localdate()
+    DueItem.objects.filter(kind__in=kinds, org_id__in=ids).delete()
+    DueItem.objects.bulk_create(fn(today, ids), batch_size=2000)
+
+
 STEPS_READ = (1, 2, 3, 6, 7, 15, 17, 23, 24, 25)
 
 
@@ -156,6 +178,8 @@ def refresh(today: dt.date | None = None) -> int:
         .select_related("person")
     )
     items = _case_items(cases, today) + inactive_branches(today)
+    for _kinds, fn in _sources.values():
+        items += fn(today, None)
     DueItem.objects.all().delete()
     DueItem.objects.bulk_create(items, batch_size=2000)
     return len(items)

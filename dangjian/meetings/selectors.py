@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -10,18 +12,39 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeRecord
 from dangjian.meetings import roster
-from dangjian.meetings.models import Attendance, Meeting, Resolution
+from dangjian.meetings.models import Attendance, Meeting, MeetingPurpose, Resolution
 from dangjian.orgs.models import Org, subtree_q
 from dangjian.people.models import Person
 
 
-def meetings_for(user, org: Org | None = None, *, include_subtree: bool = False) -> QuerySet[Meeting]:
-    """Meetings the user may see, newest first; of `org` only (or its whole subtree)."""
+def meetings_for(
+    user,
+    org: Org | None = None,
+    *,
+    include_subtree: bool = False,
+    kind: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Meeting]:
+    """Meetings the user may see, newest first; of `org` only (or its whole subtree); of one kind
+    (counting the meetings that also served as it) and within [start, end] when given."""
     qs = Meeting.objects.filter(scope.scope_q(user, Action.VIEW, prefix="org__path"))
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "org__path")) if include_subtree else qs.filter(org=org)
+    if kind:
+        qs = qs.filter(Q(kind=kind) | Q(pk__in=MeetingPurpose.objects.filter(kind=kind).values("meeting_id")))
+    if start is not None:
+        qs = qs.filter(held_on__gte=start)
+    if end is not None:
+        qs = qs.filter(held_on__lte=end)
     return (
-        qs.select_related("org").annotate(resolution_count=Count("resolutions")).order_by("-held_on", "-id")
+        qs.select_related("org")
+        .annotate(
+            resolution_count=Count("resolutions", distinct=True),
+            attendance_count=Count("attendance", distinct=True),
+            present_count=Count("attendance", filter=Q(attendance__status="present"), distinct=True),
+        )
+        .order_by("-held_on", "-id")
     )
 
 

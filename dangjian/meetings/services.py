@@ -22,8 +22,8 @@ from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import field_label, record_change, snapshot
 from dangjian.base import uploads
+from dangjian.meetings import hooks, rules
 from dangjian.meetings import roster as roster_module
-from dangjian.meetings import rules
 from dangjian.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -192,6 +192,7 @@ def meeting_record(
     meeting.save()
     _save_purposes(meeting, purposes)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=meeting, after=_meeting_snapshot(meeting))
+    hooks.meetings_changed(org.pk)
     return meeting
 
 
@@ -281,6 +282,7 @@ def _meeting_update(*, actor, meeting: Meeting, changes: dict, from_attendance: 
     after = _meeting_snapshot(meeting)
     if after != before:
         record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, before=before, after=after)
+        hooks.meetings_changed(meeting.org_id)
     return meeting
 
 

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
-from dangjian.base.params import BadParameter, int_param
+from dangjian.base.params import BadParameter, date_param, int_param
 from dangjian.meetings import services
 from dangjian.meetings.forms import MeetingForm, ResolutionForm
-from dangjian.meetings.models import AttendanceStatus
+from dangjian.meetings.models import AttendanceStatus, MeetingKind
 from dangjian.meetings.rules import DECISION_KINDS
 from dangjian.meetings.selectors import (
     attendance_of,
@@ -45,14 +45,26 @@ def _crumbs(user, org) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def meeting_list(request, org_pk: int):
+    """An org's meetings; with ?subtree=1, ?kind=, ?from= and ?to= the records behind a figure."""
     org = scope.get_org_for_user(request.user, org_pk)
-    page = Paginator(meetings_for(request.user, org), MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    subtree = request.GET.get("subtree") == "1"
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in MeetingKind.values else ""
+    start = date_param(request.GET.get("from"), "from", label=_("起始日期"))
+    end = date_param(request.GET.get("to"), "to", label=_("截止日期"))
+    meetings = meetings_for(request.user, org, include_subtree=subtree, kind=kind, start=start, end=end)
+    page = Paginator(meetings.prefetch_related("purposes"), MEETINGS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "meetings/list.html",
         {
             "nav": "orgs", "org": org, "page": page, "meetings": page.object_list,
-            "crumbs": _crumbs(request.user, org),
+            "crumbs": _crumbs(request.user, org), "subtree": subtree, "kind": kind, "kinds": MeetingKind.choices,
+            "start": start, "end": end, "query": query.urlencode(),
             "can_record": org.is_active and scope.can(request.user, Action.CHANGE_PERSON, org),
         },
     )  # fmt: skip

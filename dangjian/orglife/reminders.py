@@ -1,0 +1,238 @@
+"""The branch-life items of the due list (待办): what is not yet held this period, 换届, branch size.
+
+Registered with development/due.py as a source: the daily refresh runs it for every org, and every
+write that changes an org's meetings or committee reruns it for that org. Reminders only: nothing
+here blocks a record, and nobody is ranked.
+
+- A cadence not yet met in the current period is 可以办理, or 即将到期 in its last week; a period
+  that passed without it is 已逾期, but only for an org that already kept its meetings here before
+  that period (an org new to the system is not reproached for its past).
+- 换届: 即将到期 from `remind_months` before the term ends, 已逾期 after it.
+- Branch size (支部工作条例): fewer than 3 full members → a 联合党支部 is suggested; more than 50
+  members → splitting; 7 or more full members without a committee → a 支委会 of 3–5 is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q
+
+from dangjian.development.models import DueItem, DueKind, DueStatus, RuleSet
+from dangjian.development.services import rule_in_force, ruleset_for
+from dangjian.meetings.models import Meeting, MeetingPurpose
+from dangjian.orglife.cadence import CADENCES, Cadence, period_label, period_months, period_of
+from dangjian.orglife.models import Committee
+from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, Org, OrgKind
+from dangjian.people.models import MEMBER_STANDINGS, Person, Standing
+
+SOURCE = "orglife"
+KINDS = (DueKind.ORG_LIFE, DueKind.TERM, DueKind.BRANCH_SETUP)
+SOON_DAYS = 7
+LIFE_RULES = (
+    "R-LIFE-GENERAL", "R-LIFE-COMMITTEE", "R-LIFE-GROUP", "R-LIFE-THEMED", "R-LIFE-LECTURE", "R-LIFE-MEETING",
+    "R-TERM", "R-BRANCH-SIZE",
+)  # fmt: skip
+
+
+class RuleCache:
+    """Rule parameters per org, computed once per rule set in force (a city has few profiles)."""
+
+    def __init__(self, day: dt.date):
+        self.day = day
+        self.active = list(RuleSet.objects.filter(is_active=True).select_related("org"))
+        self._by_ruleset: dict[int | None, dict] = {}
+
+    def rules(self, org: Org) -> dict:
+        ruleset = ruleset_for(org, self.day, self.active)
+        key = ruleset.pk if ruleset else None
+        if key not in self._by_ruleset:
+            self._by_ruleset[key] = {
+                rid: rule_in_force(org, rid, self.day, self.active) for rid in LIFE_RULES
+            }
+        return self._by_ruleset[key]
+
+
+@dataclass
+class OrgFacts:
+    org: Org
+    full: int = 0
+    members: int = 0
+    first_meeting: dt.date | None = None
+
+
+def life_orgs(org_ids: set[int] | None) -> list[Org]:
+    """Branches and groups (cadences), general branches and grassroots committees (terms)."""
+    kinds = {
+        *BRANCH_KINDS,
+        *GROUP_KINDS,
+        OrgKind.GENERAL_BRANCH,
+        OrgKind.COMMITTEE,
+        OrgKind.WORKING_COMMITTEE,
+    }
+    kinds -= {OrgKind.TEMP_BRANCH, OrgKind.TEMP_GROUP}
+    qs = Org.objects.filter(kind__in=kinds, dissolved_on__isnull=True, is_local_committee=False)
+    if org_ids is not None:
+        qs = qs.filter(pk__in=org_ids)
+    return list(qs.order_by("path"))
+
+
+def member_counts(org_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{org id: (full members, members)} of the people directly in each org, on the books today."""
+    rows = (
+        Person.objects.filter(org_id__in=org_ids, reduction="", standing__in=MEMBER_STANDINGS)
+        .values("org_id")
+        .annotate(full=Count("id", filter=Q(standing=Standing.FULL)), members=Count("id"))
+    )
+    return {r["org_id"]: (r["full"], r["members"]) for r in rows}
+
+
+def held_dates(org_ids: list[int] | None, start: dt.date, end: dt.date) -> dict[tuple[int, str], list[tuple]]:
+    """{(org id, kind): [(held on, by the secretary)]} of meetings in [start, end], purposes included."""
+    out: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    meetings = Meeting.objects.filter(held_on__range=(start, end))
+    purposes = MeetingPurpose.objects.filter(meeting__held_on__range=(start, end))
+    if org_ids is not None:
+        meetings = meetings.filter(org_id__in=org_ids)
+        purposes = purposes.filter(meeting__org_id__in=org_ids)
+    for org_id, kind, held_on, by_secretary in meetings.values_list(
+        "org_id", "kind", "held_on", "lecturer_is_secretary"
+    ):
+        out[(org_id, kind)].append((held_on, by_secretary))
+    for org_id, kind, held_on, by_secretary in purposes.values_list(
+        "meeting__org_id", "kind", "meeting__held_on", "meeting__lecturer_is_secretary"
+    ):
+        out[(org_id, kind)].append((held_on, by_secretary))
+    return out
+
+
+def was_held(held: list[tuple], cadence: Cadence, start: dt.date, end: dt.date) -> bool:
+    return any(
+        start <= on <= end and (by_secretary or not cadence.secretary_lecture) for on, by_secretary in held
+    )
+
+
+def applies(cadence: Cadence, org: Org, facts: OrgFacts, rules: dict) -> int:
+    """The cadence's period in months for this org, 0 when it does not apply."""
+    wanted = GROUP_KINDS if cadence.applies_to == "group" else BRANCH_KINDS
+    if org.kind not in wanted:
+        return 0
+    rule = rules[cadence.rule_id]
+    if not rule.enabled:
+        return 0
+    if cadence.key == "committee" and facts.full < int(rule.params.get("min_full_members") or 0):
+        return 0  # below 7 full members a branch has a secretary, not a committee
+    return period_months(cadence, rule.params)
+
+
+def _status(due_on: dt.date, today: dt.date) -> str:
+    return DueStatus.SOON if (due_on - today).days <= SOON_DAYS else DueStatus.READY
+
+
+def _cadence_items(org: Org, facts: OrgFacts, rules: dict, held, today: dt.date) -> list[DueItem]:
+    items = []
+    for cadence in CADENCES:
+        months = applies(cadence, org, facts, rules)
+        if not months:
+            continue
+        dates = held.get((org.pk, cadence.kind), [])
+        start, end = period_of(today, months)
+        label = str(cadence.label)
+        if not was_held(dates, cadence, start, today):
+            items.append(
+                DueItem(
+                    org_id=org.pk, kind=DueKind.ORG_LIFE, status=_status(end, today), due_on=end,
+                    message=f"{org.name}：{period_label(start, months)}尚未开展{label}",
+                )
+            )  # fmt: skip
+        prev_end = start - dt.timedelta(days=1)
+        prev_start, _ = period_of(prev_end, months)
+        kept_here = facts.first_meeting is not None and facts.first_meeting < prev_start
+        if kept_here and not was_held(dates, cadence, prev_start, prev_end):
+            items.append(
+                DueItem(
+                    org_id=org.pk, kind=DueKind.ORG_LIFE, status=DueStatus.OVERDUE, due_on=prev_end,
+                    message=f"{org.name}：{period_label(prev_start, months)}未开展{label}",
+                )
+            )  # fmt: skip
+    return items
+
+
+def _term_items(org: Org, committee: Committee | None, rules: dict, today: dt.date) -> list[DueItem]:
+    if committee is None:
+        return []
+    params = rules["R-TERM"].params
+    remind_from = committee.term_ends_on - dt.timedelta(days=31 * int(params.get("remind_months") or 6))
+    end = f"{committee.term_ends_on:%Y-%m-%d}"
+    if today > committee.term_ends_on:
+        return [
+            DueItem(
+                org_id=org.pk, kind=DueKind.TERM, status=DueStatus.OVERDUE, due_on=committee.term_ends_on,
+                message=f"{org.name}：委员会任期已于{end}届满，应按期换届",
+            )
+        ]  # fmt: skip
+    if today >= remind_from:
+        return [
+            DueItem(
+                org_id=org.pk, kind=DueKind.TERM, status=DueStatus.SOON, due_on=committee.term_ends_on,
+                message=f"{org.name}：委员会任期将于{end}届满，请做好换届准备",
+            )
+        ]  # fmt: skip
+    return []
+
+
+def size_hints(org: Org, facts: OrgFacts, has_committee: bool, rules: dict) -> list[str]:
+    """The branch-size suggestions for one branch, as sentences (shown on the org page too)."""
+    if org.kind not in BRANCH_KINDS or not rules["R-BRANCH-SIZE"].enabled:
+        return []
+    params = rules["R-BRANCH-SIZE"].params
+    hints = []
+    minimum, maximum = int(params["min_full_members"]), int(params["max_members"])
+    committee_from = int(params["committee_from"])
+    if facts.full < minimum and org.kind != OrgKind.JOINT_BRANCH:
+        hints.append(f"正式党员{facts.full}名，不足{minimum}名，建议与邻近单位成立联合党支部")
+    if facts.members > maximum:
+        hints.append(f"党员{facts.members}名，超过{maximum}名，建议分设党支部或党总支")
+    if facts.full >= committee_from and not has_committee:
+        hints.append(f"正式党员{facts.full}名，应设立支部委员会（一般3至5人），尚未登记")
+    return hints
+
+
+def compute(today: dt.date, org_ids: set[int] | None) -> list[DueItem]:
+    orgs = life_orgs(org_ids)
+    if not orgs:
+        return []
+    ids = [o.pk for o in orgs]
+    scoped = None if org_ids is None else ids
+    counts = member_counts(ids)
+    first = Meeting.objects.values("org_id").annotate(first=Min("held_on"))
+    if scoped is not None:
+        first = first.filter(org_id__in=scoped)
+    first_meeting = {r["org_id"]: r["first"] for r in first}
+    year_ago = dt.date(today.year - 1, 1, 1)
+    held = held_dates(scoped, year_ago, today)
+    committees = Committee.objects.filter(ended_on__isnull=True)
+    if scoped is not None:
+        committees = committees.filter(org_id__in=scoped)
+    current = {c.org_id: c for c in committees}
+    cache = RuleCache(today)
+    items: list[DueItem] = []
+    for org in orgs:
+        full, members = counts.get(org.pk, (0, 0))
+        facts = OrgFacts(org, full, members, first_meeting.get(org.pk))
+        rules = cache.rules(org)
+        items += _cadence_items(org, facts, rules, held, today)
+        items += _term_items(org, current.get(org.pk), rules, today)
+        items += [
+            DueItem(
+                org_id=org.pk,
+                kind=DueKind.BRANCH_SETUP,
+                status=DueStatus.READY,
+                due_on=today,
+                message=f"{org.name}：{hint}",
+            )
+            for hint in size_hints(org, facts, org.pk in current, rules)
+        ]
+    return items
