@@ -41,11 +41,14 @@ class AddParticipantsForm(StyledForm):
         choices=[("", _("按人员的政治面貌确定")), *TraineeCategory.choices],
     )  # fmt: skip
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, limit: int, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["people"]
         field.queryset = people
-        field.label_from_instance = lambda p: f"{p.name} · {p.get_standing_display()} · {p.org.name}"
+        # Any of `people` is accepted; the first `limit` are offered (a long list is narrowed by standing).
+        field.widget.choices = [
+            (p.pk, f"{p.name} · {p.get_standing_display()} · {p.org.name}") for p in people[:limit]
+        ]
         field.widget.attrs["class"] = "form-select"
         field.widget.attrs["col"] = "col-md-8"
         self.fields["category"].widget.attrs["col"] = "col-md-4"

@@ -84,7 +84,7 @@ def participations_of(training_class: TrainingClass) -> QuerySet[Participation]:
 
 def people_for_picker(user, training_class: TrainingClass, standing: str = "") -> QuerySet[Person]:
     """Who may be added: active people of the organizer's subtree in the user's scope, not yet on
-    the list, by org and name (at most PICKER_LIMIT; `standing` narrows it)."""
+    the list, by org and name (`standing` narrows it; a picker shows the first PICKER_LIMIT)."""
     qs = (
         scope.people_for(user, Action.VIEW)
         .filter(subtree_q(training_class.org.path, "org__path"), reduction="")
@@ -94,7 +94,7 @@ def people_for_picker(user, training_class: TrainingClass, standing: str = "") -
         qs = qs.filter(standing__in=sorted(MEMBER_STANDINGS))
     elif standing:
         qs = qs.filter(standing=standing)
-    return qs.select_related("org").order_by("org__path", "name_sort_key", "id")[:PICKER_LIMIT]
+    return qs.select_related("org").order_by("org__path", "name_sort_key", "id")
 
 
 def class_history(training_class: TrainingClass, participation_ids: list[int]) -> QuerySet[ChangeRecord]:

@@ -206,7 +206,12 @@ def training_detail(request, pk: int):
     complete_errors: list[str] = []
     if can_change:
         people = selectors.people_for_picker(user, training_class, standing if standing != "all" else "")
-        add_form = AddParticipantsForm(request.POST if action == "add" else None, people=people, prefix="add")
+        add_form = AddParticipantsForm(
+            request.POST if action == "add" else None,
+            people=people,
+            prefix="add",
+            limit=selectors.PICKER_LIMIT,
+        )
         complete_form = CompleteForm(request.POST if action == "complete" else None, prefix="done")
         if action == "add" and add_form.is_valid():
             try:
