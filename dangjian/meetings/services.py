@@ -482,3 +482,76 @@ def attendance_record(
     after = _attendance_snapshot(meeting)
     record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, before=before, after=after)
     return meeting
+
+
+# --- many meetings at once (demo data, imports) -----------------------------------------------------
+
+
+def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> int:
+    """Record many meetings with their purposes and attendance lists at once, all or nothing.
+
+    Each dict: org (Org), kind, held_on, and optionally title, topic, place, chair, lecturer,
+    lecturer_is_secretary, purposes [kind…], attendance [(person id, status, reason, is_voter)].
+    The rules of a single meeting are checked on every row (the kind fits the org, the purposes
+    fit the kind, the date is not in the future, a leave has a reason); a meeting that decides gets
+    its voting counts from its list. One change-log entry names the batch.
+    """
+    from dangjian.audit import ledger
+    from dangjian.base.bulk import insert_rows
+
+    today = timezone.localdate()
+    problems: list[str] = []
+    rows = []
+    for i, spec in enumerate(meetings, start=1):
+        org, kind, purposes = spec["org"], spec["kind"], _clean_purposes(spec["kind"], spec.get("purposes"))
+        attendance = spec.get("attendance") or []
+        voters = [a for a in attendance if a[3]]
+        values = {
+            "kind": kind, "held_on": spec["held_on"], "lecturer": spec.get("lecturer", ""),
+            "lecturer_is_secretary": bool(spec.get("lecturer_is_secretary")),
+            "expected_voters": len(voters), "present_voters": sum(1 for a in voters if a[1] == AttendanceStatus.PRESENT),
+            "written_opinions": 0,
+        }  # fmt: skip
+        errors = _meeting_rule_errors(org, values, today, purposes)
+        entry_problems = rules.roster_errors(
+            entries=[(a[0], a[1], a[2]) for a in attendance], eligible={a[0]: str(a[0]) for a in attendance},
+            statuses=AttendanceStatus.values,
+        )  # fmt: skip
+        for message in [m for ms in errors.values() for m in ms] + entry_problems:
+            problems.append(_("第%(n)d条会议：%(message)s") % {"n": i, "message": message})
+        rows.append((spec, values, purposes, attendance))
+        if len(problems) > 20:
+            break
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        created = Meeting.objects.bulk_create(
+            [
+                Meeting(
+                    org=spec["org"], title=spec.get("title", ""), topic=spec.get("topic", ""),
+                    place=spec.get("place", ""), chair=spec.get("chair", ""), online=bool(spec.get("online")),
+                    created_by=actor if actor is not None and actor.pk else None, **values,
+                )
+                for spec, values, _purposes, _attendance in rows
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+        purposes = [
+            MeetingPurpose(meeting_id=m.pk, kind=k)
+            for m, (_s, _v, kinds, _a) in zip(created, rows, strict=True)
+            for k in kinds
+        ]
+        ledger.seal_rows(model=Meeting, pks=[m.pk for m in created])
+        insert_rows(MeetingPurpose, purposes)
+        attendance = [
+            Attendance(meeting_id=m.pk, person_id=pid, status=status, reason=reason, is_voter=voter)
+            for m, (_s, _v, _k, entries) in zip(created, rows, strict=True)
+            for pid, status, reason, voter in entries
+        ]
+        insert_rows(Attendance, attendance)
+        if created:
+            record_change(
+                actor=actor, action=ChangeAction.CREATE, obj=created[0],
+                after={ATTENDANCE_KEY: f"{len(created)}次会议，{len(attendance)}人次"}, message=log_message,
+            )  # fmt: skip
+    return len(created)

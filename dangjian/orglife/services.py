@@ -184,3 +184,50 @@ def committee_delete(*, actor, committee: Committee) -> None:
         previous.ended_on = None
         previous.save(update_fields=["ended_on"])
     due.refresh_orgs(reminders.SOURCE, [committee.org_id])
+
+
+def committees_bulk_record(*, actor, committees: list[dict], log_message: str) -> int:
+    """Record many current committees at once (demo data, imports), all or nothing.
+
+    Each dict: org, elected_on, members [(person, post)]; the term comes from the rule set. The same
+    rules as committee_elect on the members (full members on the day, one secretary, the size)."""
+    from dangjian.base.bulk import insert_rows
+
+    problems: list[str] = []
+    rows = []
+    for spec in committees:
+        org, elected_on = spec["org"], spec["elected_on"]
+        members = [(p, post, None) for p, post in spec["members"]]
+        for problem in _member_errors(org, elected_on, members, None):
+            problems.append(f"{org.name}：{problem}")
+        years = term_years_for(org, elected_on)
+        rows.append((spec, years))
+        if len(problems) > 20:
+            break
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        created = Committee.objects.bulk_create(
+            [
+                Committee(
+                    org=spec["org"], elected_on=spec["elected_on"], term_years=years,
+                    term_ends_on=add_years(spec["elected_on"], years),
+                )
+                for spec, years in rows
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+        insert_rows(
+            CommitteeMember,
+            [
+                CommitteeMember(committee_id=c.pk, person_id=p.pk, post=post)
+                for c, (spec, _y) in zip(created, rows, strict=True)
+                for p, post in spec["members"]
+            ],
+        )
+        if created:
+            record_change(
+                actor=actor, action=ChangeAction.CREATE, obj=created[0],
+                after={"委员会": f"{len(created)}个"}, message=log_message,
+            )  # fmt: skip
+    return len(created)
