@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import DecimalField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -48,6 +50,7 @@ MAX_DAYS = 366
 # Stored in Chinese in the change log, translated when shown (like every change-log text).
 REMOVED_NOTE = gettext_noop("移除误录的学员")
 STEP_NOTE = gettext_noop("培训班“%(name)s”结业")
+COMPLETED, NOT_COMPLETED = gettext_noop("已结业"), gettext_noop("未结业")
 
 
 def _hours(value, errors: dict[str, list[str]], field: str = "hours") -> Decimal | None:
@@ -222,10 +225,10 @@ def _person_ids(people: Iterable[Person | int]) -> list[int]:
     return list(seen)
 
 
-def _change_rows(
-    actor, action: str, rows: list[tuple[Participation, dict | None, dict | None]], message: str = ""
-):
-    """One change-log row per participation, written in one go (the ledger chains them)."""
+def _change_rows(actor, action: str, rows: list[tuple[Participation, dict | None, dict | None]]):
+    """One change-log row per participation, written in one go (the ledger chains them). The
+    message is the participant's name (data, the same in every language), so the class's history
+    says whom each row is about."""
     known = _user_or_none(actor)
     name = (actor.get_full_name() or actor.username) if known else SYSTEM_ACTOR
     return record_changes(
@@ -239,7 +242,7 @@ def _change_rows(
                 object_repr=f"{p.person.name} · {p.training_class.name}"[:200],
                 before=before,
                 after=after,
-                message=message,
+                message=p.person.name,
             )
             for p, before, after in rows
         ]
@@ -247,7 +250,9 @@ def _change_rows(
 
 
 def _participation_snapshot(p: Participation) -> dict:
-    return snapshot(p, PARTICIPATION_FIELDS)
+    data = snapshot(p, PARTICIPATION_FIELDS)
+    data[field_label(p, "completed")] = COMPLETED if p.completed else NOT_COMPLETED
+    return data
 
 
 @transaction.atomic
@@ -408,7 +413,12 @@ def participation_complete(
         p.completed, p.completed_on = True, completed_on
         p.hours = p.hours if p.hours is not None else training_class.hours
         changes.append((p, before, _participation_snapshot(p)))
-    Participation.objects.bulk_update(todo, ["completed", "completed_on", "hours"])
+    # One UPDATE: every row gets the same date, and the class's 学时 unless it already had its own.
+    Participation.objects.filter(pk__in=[p.pk for p in todo]).update(
+        completed=True,
+        completed_on=completed_on,
+        hours=Coalesce("hours", Value(training_class.hours, output_field=DecimalField())),
+    )
     _change_rows(actor, ChangeAction.UPDATE, changes)
     return todo
 

@@ -87,7 +87,7 @@ def _xlsx(write, filename: str, *args) -> HttpResponse:
 
 def _list_filters(request) -> tuple[str, int | None]:
     kind = _choice_param(request.GET.get("kind"), TrainingKind.values, "kind", _("培训类别"))
-    year = year_param(request.GET.get("year"), "year", label=_("年度"))
+    year = year_param(request.GET.get("year"), "year", label=_("年份"))
     return kind, year
 
 
@@ -275,7 +275,7 @@ def training_export(request, pk: int):
 
 
 def _year(request) -> int:
-    return year_param(request.GET.get("year"), "year", label=_("年度")) or timezone.localdate().year
+    return year_param(request.GET.get("year"), "year", label=_("年份")) or timezone.localdate().year
 
 
 @login_required
