@@ -197,3 +197,23 @@ def test_panels_on_the_org_page_and_the_person_file(ten, client_as):
     assert f"/appraisal/org/{ten.branch.pk}/" in org_page
     person_page = client.get(f"/people/{ten.full[0].pk}/").content.decode()
     assert 'id="appraisal-grades"' in person_page and "2025" in person_page
+
+
+def test_the_pages_are_english_for_an_english_browser(ten, client_as):
+    from dangjian.shell.tests.test_i18n import _chinese_outside_data
+
+    appraisal = _recorded(ten, {ten.full[7].pk: "unqualified"})
+    client = client_as(ten.world.secretary)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    for url in (
+        f"/appraisal/org/{ten.branch.pk}/", f"/appraisal/org/{ten.branch.pk}/new/?year=2026",
+        f"/appraisal/org/{ten.branch.pk}/import/?year=2025", f"/appraisal/{appraisal.pk}/edit/",
+        f"/appraisal/figures/?org={ten.branch.pk}&year=2025",
+        f"/appraisal/figures/records/?org={ten.branch.pk}&year=2025&followup=pending",
+        f"/appraisal/figures/branches/?org={ten.branch.pk}&year=2025",
+    ):  # fmt: skip
+        response = client.get(url, **english)
+        assert response.status_code == 200, url
+        assert _chinese_outside_data(response.content.decode()) == [], url
+    body = client.get(f"/appraisal/{appraisal.pk}/", **english).content.decode()
+    assert "Measures for members graded unqualified" in body and "Takes part, not graded" in body
