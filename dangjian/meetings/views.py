@@ -162,6 +162,7 @@ def meeting_detail(request, pk: int):
                 )
                 return redirect("meeting-detail", meeting.pk)
     resolutions = list(resolutions_of(meeting))
+    attendance = attendance_of(meeting)
     return render(
         request,
         "meetings/detail.html",
@@ -169,7 +170,10 @@ def meeting_detail(request, pk: int):
             "nav": "orgs", "meeting": meeting, "org": meeting.org, "resolutions": resolutions, "form": form,
             "can_change": can_change, "crumbs": _crumbs(user, meeting.org),
             "history": meeting_history(meeting, [r.pk for r in resolutions])[:50],
-            "attendance": attendance_of(meeting), "purposes": list(meeting.purposes.all()),
+            "attendance": attendance, "purposes": list(meeting.purposes.all()),
+            "attendance_summary": {
+                "total": len(attendance), **{s: sum(1 for a in attendance if a.status == s) for s in AttendanceStatus.values},
+            },
         },
     )  # fmt: skip
 

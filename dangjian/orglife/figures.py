@@ -4,7 +4,8 @@ One definition each:
 - 会议次数 by kind: meetings held in the period whose kind, or one of whose purposes, is that kind.
 - 按期开展 of a cadence: of the (org, period) pairs the cadence asks for — every org it applies to
   (today's size decides whether a branch needs a 支委会), every period of it that ends within the
-  chosen dates — those with such a meeting. The pairs without one are the drill-down.
+  chosen dates, and the period still running if its meeting is already held — those with such a
+  meeting. The pairs without one are the drill-down (a period still running is never missing).
 - 到会率 of an org: present / listed on the attendance lists taken in the period; per org, never
   per person.
 - 换届: current committees whose term ended by the end date (逾期) or ends within the reminder
@@ -21,7 +22,7 @@ from django.db.models import Count, Q
 
 from dangjian.meetings.models import Attendance, Meeting, MeetingPurpose
 from dangjian.orglife import reminders
-from dangjian.orglife.cadence import CADENCES, Cadence, period_label, periods_in
+from dangjian.orglife.cadence import CADENCES, Cadence, period_label, period_of, periods_in
 from dangjian.orglife.models import Committee
 from dangjian.orgs.models import Org, subtree_q
 from dangjian.workcal.calendar import add_months
@@ -94,6 +95,10 @@ def cadence_figures(orgs: list[Org], start: dt.date, end: dt.date, today: dt.dat
                     figure.held += 1
                 else:
                     figure.missing.append((org, period_label(s, months)))
+            s, e = period_of(end, months)
+            if e > end and reminders.was_held(done, cadence, s, end):  # not over, but already held
+                figure.expected += 1
+                figure.held += 1
         out.append(figure)
     return out
 
