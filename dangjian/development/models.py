@@ -245,7 +245,7 @@ class DueKind(models.TextChoices):
     ARCHIVE = "archive", "材料待归档"
     INACTIVE_BRANCH = "inactive_branch", "一年无发展活动"
     # Branch life (the orglife app's source, development/due.py register_source)
-    ORG_LIFE = "org_life", "组织生活未按期开展"
+    ORG_LIFE = "org_life", "组织生活"
     TERM = "term", "换届"
     BRANCH_SETUP = "branch_setup", "支部设置"
 

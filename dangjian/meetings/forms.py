@@ -12,6 +12,10 @@ def _count(label, *, required: bool = True, initial=None, help_text=""):
     )
 
 
+class InlineChecks(forms.CheckboxSelectMultiple):
+    template_name = "meetings/widgets/inline_checks.html"
+
+
 class MeetingForm(StyledForm):
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     held_on = forms.DateField(label=_("会议日期"), widget=DateInput())
@@ -19,7 +23,7 @@ class MeetingForm(StyledForm):
         label=_("同时作为"),
         required=False,
         choices=[],
-        widget=forms.CheckboxSelectMultiple,
+        widget=InlineChecks,
         help_text=_("如党员大会同时作为本月主题党日、讲授党课，勾选后只记录一次，分别计入。"),
     )
     title = forms.CharField(label=_("会议名称"), max_length=200, required=False)
@@ -56,6 +60,7 @@ class MeetingForm(StyledForm):
             if org is None or value not in MEETING_ORG_KINDS or org.kind in MEETING_ORG_KINDS[value]
         ]
         self.fields["kind"].choices = allowed
+        self.fields["purposes"].widget.attrs["col"] = "col-12"
         self.fields["purposes"].choices = [(v, label) for v, label in allowed if v in ALL_MEMBER_KINDS]
 
     def clean_written_opinions(self):

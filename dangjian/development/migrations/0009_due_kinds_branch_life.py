@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='dueitem',
             name='kind',
-            field=models.CharField(choices=[('talk', '谈话'), ('assessment', '半年考察'), ('cultivation', '培养期满一年'), ('approval', '接收预备党员待审批'), ('probation_end', '预备期将满'), ('conversion_approval', '转正待审批'), ('archive', '材料待归档'), ('inactive_branch', '一年无发展活动'), ('org_life', '组织生活未按期开展'), ('term', '换届'), ('branch_setup', '支部设置')], max_length=24, verbose_name='事项'),
+            field=models.CharField(choices=[('talk', '谈话'), ('assessment', '半年考察'), ('cultivation', '培养期满一年'), ('approval', '接收预备党员待审批'), ('probation_end', '预备期将满'), ('conversion_approval', '转正待审批'), ('archive', '材料待归档'), ('inactive_branch', '一年无发展活动'), ('org_life', '组织生活'), ('term', '换届'), ('branch_setup', '支部设置')], max_length=24, verbose_name='事项'),
         ),
     ]

@@ -22,7 +22,7 @@
       if (el) wrapper(el).hidden = !lecture;
     });
     form.querySelectorAll("[name=purposes]").forEach(function (el) {
-      var item = el.closest("div") || el.parentElement;
+      var item = el.closest(".form-check") || el.parentElement;
       item.hidden = el.value === kind.value;
     });
   }
