@@ -269,6 +269,7 @@ def _meeting_update(*, actor, meeting: Meeting, changes: dict, from_attendance: 
                 )
     if errors:
         raise ValidationError(errors)
+    cadence_before = (meeting.kind, meeting.held_on, meeting.lecturer_is_secretary)
     for key, value in values.items():
         setattr(meeting, key, value)
     meeting.online = bool(meeting.online)
@@ -280,9 +281,14 @@ def _meeting_update(*, actor, meeting: Meeting, changes: dict, from_attendance: 
     meeting.save()
     _save_purposes(meeting, purposes)
     after = _meeting_snapshot(meeting)
+    if from_attendance:  # the attendance list records one change for both
+        return meeting
     if after != before:
         record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, before=before, after=after)
-        hooks.meetings_changed(meeting.org_id)
+        if cadence_before != (values["kind"], values["held_on"], values["lecturer_is_secretary"]) or (
+            before.get(PURPOSE_KEY) != after.get(PURPOSE_KEY)
+        ):
+            hooks.meetings_changed(meeting.org_id)
     return meeting
 
 
@@ -461,7 +467,7 @@ def attendance_record(
         raise ValidationError({NON_FIELD_ERRORS: problems})
     from dangjian.people.membership import full_member_on
 
-    before = _attendance_snapshot(meeting)
+    before = {**_attendance_snapshot(meeting), **_counts_snapshot(meeting)}
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(
         [
@@ -479,9 +485,15 @@ def attendance_record(
         if written_opinions is not None:
             changes["written_opinions"] = written_opinions
         meeting = _meeting_update(actor=actor, meeting=meeting, changes=changes, from_attendance=True)
-    after = _attendance_snapshot(meeting)
+    after = {**_attendance_snapshot(meeting), **_counts_snapshot(meeting)}
     record_change(actor=actor, action=ChangeAction.UPDATE, obj=meeting, before=before, after=after)
     return meeting
+
+
+def _counts_snapshot(meeting: Meeting) -> dict:
+    if meeting.kind not in rules.DECISION_KINDS:
+        return {}
+    return snapshot(meeting, ("expected_voters", "present_voters", "written_opinions"))
 
 
 # --- many meetings at once (demo data, imports) -----------------------------------------------------
