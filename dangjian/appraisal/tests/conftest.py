@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from dangjian.conftest import World, make_person
 from dangjian.orgs.models import Org
@@ -39,6 +40,13 @@ def build_ten(world: World) -> Ten:
         world.group_a1_1_1, name="孙新苗", standing="probationary", admitted_on=dt.date(2025, 6, 1)
     )
     return Ten(world, branch, full, probationary)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """LocaleMiddleware activates an English request's language in this thread: do not leak it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
