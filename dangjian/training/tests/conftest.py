@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from dangjian.conftest import make_person
 from dangjian.development.models import Case
@@ -63,3 +64,10 @@ def make_class(world, *, org=None, actor=None, kind="candidate", start=FIRST_DAY
         actor=actor or world.organizer, org=org or world.town_a1, name=name, kind=kind, start_on=start, end_on=end,
         hours=hours, **kw,
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """LocaleMiddleware activates a request's language in the test's thread: do not leak English."""
+    yield
+    translation.deactivate()
