@@ -6,7 +6,9 @@ and the core view renders whatever is registered. A panel decides itself whether
 `context` returns None to stay away) and sees only what the page has already checked the user may
 see.
 
-Places: "actions" (buttons beside the page title) and "main" (cards below the page's own).
+Places: "actions" (buttons beside the page title) and "main" (cards below the page's own). The
+statistics page ("stats", object: the org shown; page context: the period) takes panels too, so
+feature apps beside the statistics add their figures without the statistics app importing them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-PAGES = ("person", "org")
+PAGES = ("person", "org", "stats")
 PLACES = ("actions", "main")
 
 

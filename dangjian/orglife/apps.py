@@ -18,3 +18,4 @@ class OrgLifeConfig(AppConfig):
         hooks.register_meetings_changed(selectors.refresh_reminders)
         panels.register("org", life_panels.ORG_COMMITTEE)
         panels.register("org", life_panels.ORG_LINK)
+        panels.register("stats", life_panels.STATS_CARD)

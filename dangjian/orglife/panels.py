@@ -45,3 +45,15 @@ ORG_LINK = Panel(
     place="actions",
     order=21,
 )
+
+
+def _stats_context(request, org, page):
+    period = page.get("period")
+    if period is None:
+        return None
+    return {"org": org, "start": period.start, "end": period.end}
+
+
+# On the statistics page: the branch-life figures of the same org and period, loaded after the page
+# (they are computed over every branch of the subtree) so the statistics themselves are not delayed.
+STATS_CARD = Panel("orglife-stats", "orglife/panels/stats_card.html", _stats_context, order=50)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
-from dangjian.base.params import BadParameter, year_param
+from dangjian.base.params import BadParameter, date_param, year_param
 from dangjian.meetings.models import MeetingKind
 from dangjian.orglife import figures, services
 from dangjian.orglife.cadence import CADENCE_BY_KEY
@@ -150,3 +150,17 @@ def committee_delete(request, pk: int):
     else:
         messages.success(request, _("已删除误录的委员会记录。"))
     return redirect("committee-list", committee.org_id)
+
+
+@login_required
+@require_GET
+def stats_card(request, org_pk: int):
+    """The branch-life card of the statistics page, for its org and period (?from=&to=)."""
+    org = scope.get_org_for_user(request.user, org_pk)
+    today = timezone.localdate()
+    start = date_param(request.GET.get("from"), "from", label=_("起始日期")) or dt.date(today.year, 1, 1)
+    end = min(date_param(request.GET.get("to"), "to", label=_("截止日期")) or today, today)
+    if start > end:
+        raise BadParameter("from", _("起始日期不能晚于截止日期。"))
+    data = figures.org_life_figures(org, start, end, today)
+    return render(request, "orglife/_stats_card.html", {"org": org, "figures": data, "year": end.year})

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dangjian.base import panels
 from dangjian.orgs.fields import OrgPickerForm
 from dangjian.stats import charts, selectors
 
@@ -24,12 +25,10 @@ def dashboard(request):
         picker = OrgPickerForm(request.user, name="code", initial=org, label=_("党组织"), small=True)
     period = selectors.parse_period(request.GET.get("from"), request.GET.get("to"))
     stats = selectors.subtree_stats(request.user, org, period)
-    return render(
-        request,
-        "stats/dashboard.html",
-        {"nav": "stats", "org": org, "stats": stats, "period": period, "charts": charts.options(stats),
-         "org_picker": picker},
-    )  # fmt: skip
+    context = {"nav": "stats", "org": org, "stats": stats, "period": period, "charts": charts.options(stats),
+               "org_picker": picker}  # fmt: skip
+    context["panels"] = panels.render("stats", request, org, context)
+    return render(request, "stats/dashboard.html", context)
 
 
 @login_required

@@ -295,3 +295,18 @@ def test_the_election_page(client, world, seven):
     assert client.get(f"/orglife/org/{seven.pk}/committees/").status_code == 200
     client.force_login(world.viewer)
     assert client.get(f"/orglife/org/{seven.pk}/committees/elect/").status_code == 403
+
+
+def test_the_statistics_page_carries_the_branch_life_card(client, world, seven):
+    meeting_record(actor=None, org=seven, kind=K.THEMED_DAY, held_on=dt.date(2026, 3, 15))
+    client.force_login(world.organizer)
+    page = client.get(f"/stats/?org={world.town_a1.pk}").content.decode()
+    assert 'id="orglife-stats"' in page and f"/orglife/org/{world.town_a1.pk}/stats-card/" in page
+    card = client.get(f"/orglife/org/{world.town_a1.pk}/stats-card/?from=2026-01-01&to=2026-12-07")
+    assert card.status_code == 200 and 'id="stats-cadences"' in card.content.decode()
+    assert (
+        client.get(f"/orglife/org/{world.town_a1.pk}/stats-card/?from=2026-12-31&to=2026-01-01").status_code
+        == 400
+    )
+    client.force_login(world.outsider)
+    assert client.get(f"/orglife/org/{world.town_a1.pk}/stats-card/").status_code == 404
