@@ -71,10 +71,13 @@ INSTALLED_APPS = [
     "dangjian.workcal",
     "dangjian.meetings",
     "dangjian.development",
+    "dangjian.orglife",
     "dangjian.mobilization",
     "dangjian.interchange",
     "dangjian.stats",
     "dangjian.documents",
+    "dangjian.training",
+    "dangjian.appraisal",
     "dangjian.api",
 ]
 

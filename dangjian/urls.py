@@ -25,4 +25,7 @@ urlpatterns = [
     path("import/", include("dangjian.interchange.urls")),
     path("stats/", include("dangjian.stats.urls")),
     path("documents/", include("dangjian.documents.urls")),
+    path("orglife/", include("dangjian.orglife.urls")),
+    path("training/", include("dangjian.training.urls")),
+    path("appraisal/", include("dangjian.appraisal.urls")),
 ]

@@ -382,6 +382,15 @@ def _mount_routers() -> None:
     from dangjian.stats.api import router as stats_router
 
     api.add_router("/stats", stats_router)
+    from dangjian.orglife.api import router as orglife_router
+
+    api.add_router("/orglife", orglife_router)
+    from dangjian.appraisal.api import router as appraisal_router
+
+    api.add_router("/appraisals", appraisal_router)
+    from dangjian.training.api import router as training_router
+
+    api.add_router("/training", training_router)
 
 
 _mount_routers()

@@ -59,6 +59,7 @@ class TemplateKind(models.TextChoices):
     ACTIVIST_FILING = "activist_filing", "入党积极分子备案表"
     CANDIDATE_FILING = "candidate_filing", "发展对象备案表"
     APPROVAL_SUMMARY = "approval_summary", "接收预备党员审批汇总表"
+    APPRAISAL_SHEET = "appraisal_sheet", "民主评议党员结果表"
 
 
 class DocumentTemplate(models.Model):

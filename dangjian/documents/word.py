@@ -130,7 +130,7 @@ def _fixed_layout(table) -> None:
     table._tbl.tblPr.append(layout)
 
 
-def _list_table(doc: Document, columns: list[tuple[str, str]]) -> None:
+def _list_table(doc: Document, columns: list[tuple[str, str]], text_mm: float = 0) -> None:
     """A table with a header row and one row per person (docxtpl's {%tr for %} row loop), its
     columns sized to their content within the 版心 (header row repeated on every page)."""
     table = doc.add_table(rows=4, cols=len(columns))
@@ -140,7 +140,7 @@ def _list_table(doc: Document, columns: list[tuple[str, str]]) -> None:
     _fixed_layout(table)
     fixed = sum(COLUMN_MM.get(key, 0) for _, key in columns)
     wrapping = [key for _, key in columns if key not in COLUMN_MM]
-    share = max(18, (LANDSCAPE_TEXT_MM - fixed) / max(1, len(wrapping)))
+    share = max(18, ((text_mm or LANDSCAPE_TEXT_MM) - fixed) / max(1, len(wrapping)))
     widths = [Mm(COLUMN_MM.get(key, share)) for _, key in columns]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice and WPS lay out by
@@ -228,6 +228,8 @@ def default_template(kind: str) -> bytes:
         doc.add_paragraph("上级党委审批意见：")
         doc.add_paragraph("")
         _right(doc, "（盖章）　　年　　月　　日")
+    elif kind == TemplateKind.APPRAISAL_SHEET:
+        _appraisal_sheet(doc)
     elif kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
         activist = kind == TemplateKind.ACTIVIST_FILING
         _title(doc, "入党积极分子备案表" if activist else "发展对象备案表")
@@ -255,6 +257,31 @@ def default_template(kind: str) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+PORTRAIT_TEXT_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
+
+
+def _appraisal_sheet(doc: Document) -> None:
+    """民主评议党员结果表 (portrait): the branch's year, the counts by grade, one row per member."""
+    _title(doc, "{{ org_name }}{{ year }}年度民主评议党员结果表")
+    doc.add_paragraph("评议日期：{{ held_on }}　　评议会议：{{ meeting }}")
+    doc.add_paragraph(
+        "参加评议党员{{ count }}名，其中正式党员{{ full_count }}名、预备党员{{ probationary_count }}名"
+        "（预备党员参加评议，不评定等次）。评定结果：优秀{{ excellent }}名，合格{{ qualified }}名，"
+        "基本合格{{ basic }}名，不合格{{ unqualified }}名。"
+    )
+    _list_table(
+        doc,
+        [("序号", "#"), ("姓名", "name"), ("性别", "gender"), ("党员类别", "standing"), ("评定等次", "grade"),
+         ("组织处置", "measure")],
+        text_mm=PORTRAIT_TEXT_MM,
+    )  # fmt: skip
+    doc.add_paragraph("")
+    doc.add_paragraph("党支部意见：")
+    doc.add_paragraph("")
+    _right(doc, "{{ org_name }}（盖章）")
+    _right(doc, "{{ date }}")
 
 
 def default_filename(kind: str) -> str:
@@ -399,6 +426,12 @@ def sample_context(kind: str) -> dict:
             "notice_end": "2026年1月8日", "count": "1", "contact": contact_line("示例", "0826-1234567")}  # fmt: skip
     if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
         return {**base, "person": person}
+    if kind == TemplateKind.APPRAISAL_SHEET:
+        counts = dict.fromkeys(("full_count", "probationary_count", "excellent", "qualified", "basic",
+                                "unqualified"), "1")  # fmt: skip
+        row = dict.fromkeys(APPRAISAL_PERSON_KEYS, "示例")
+        return {**base, **counts, "year": "2025", "held_on": "2025年12月20日", "meeting": "示例",
+                "people": [row]}  # fmt: skip
     return {**base, "people": [person]}
 
 
@@ -406,6 +439,11 @@ def sample_context(kind: str) -> dict:
 # other variable is refused.
 LIST_KEYS = ("org_name", "date", "notice_start", "notice_end", "contact", "people", "count")
 FORM_KEYS = ("person", "org_name", "date")
+# 民主评议党员结果表: each of `people` has APPRAISAL_PERSON_KEYS (standing 正式党员/预备党员, grade,
+# measure: the 组织处置 of a 不合格).
+APPRAISAL_KEYS = ("org_name", "date", "year", "held_on", "meeting", "people", "count", "full_count",
+                  "probationary_count", "excellent", "qualified", "basic", "unqualified")  # fmt: skip
+APPRAISAL_PERSON_KEYS = ("name", "gender", "standing", "grade", "measure")
 # A .docx template is a few hundred KB inflated; 48 MB documents packed into 200 KB are refused
 # before python-docx or docxtpl inflate them.
 TEMPLATE_ZIP_LIMITS = uploads.ZipLimits(max_members=500, max_total=30 * uploads.MB,
@@ -413,6 +451,8 @@ TEMPLATE_ZIP_LIMITS = uploads.ZipLimits(max_members=500, max_total=30 * uploads.
 
 
 def context_keys(kind: str) -> tuple[str, ...]:
+    if kind == TemplateKind.APPRAISAL_SHEET:
+        return APPRAISAL_KEYS
     return FORM_KEYS if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING) else LIST_KEYS
 
 

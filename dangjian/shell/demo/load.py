@@ -94,6 +94,15 @@ def load_demo(
 
         regions = [region for _name, region in COUNTIES]
         load_mobilization_demo(scale_name, reference=today, regions=regions, seed=seed, log=log)
+        from dangjian.training.demo import load_training_demo
+
+        load_training_demo(today, seed=seed, log=log)
+        from dangjian.appraisal.demo import load_appraisal_demo
+
+        load_appraisal_demo(random.Random(f"{seed}-{scale_name}-appraisal"), today, log=log)
+        from dangjian.orglife.demo import load_orglife_demo
+
+        load_orglife_demo(random.Random(f"{seed}-{scale_name}-orglife"), today, log=log)
         logins = _demo_users(root, town, branch)
     from dangjian.development import due
 

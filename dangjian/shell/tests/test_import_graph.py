@@ -20,6 +20,9 @@ LAYERS = {
     "base": 0,
     **dict.fromkeys(("accounts", "audit", "orgs", "people", "workcal"), 1),
     **dict.fromkeys(("meetings", "development", "mobilization", "interchange", "stats", "documents"), 2),
+    "orglife": 2,
+    "appraisal": 2,
+    "training": 2,
     **dict.fromkeys(("shell", "api"), 3),
 }
 LAYER_NAMES = {0: "base", 1: "core", 2: "feature", 3: "top"}
