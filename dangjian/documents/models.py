@@ -60,6 +60,7 @@ class TemplateKind(models.TextChoices):
     CANDIDATE_FILING = "candidate_filing", "发展对象备案表"
     APPROVAL_SUMMARY = "approval_summary", "接收预备党员审批汇总表"
     APPRAISAL_SHEET = "appraisal_sheet", "民主评议党员结果表"
+    MEETING_RECORD = "meeting_record", "会议记录"
 
 
 class DocumentTemplate(models.Model):

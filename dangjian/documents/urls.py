@@ -12,6 +12,7 @@ urlpatterns = [
     path("notice/<str:kind>/", notices.notice_page, name="notice"),
     path("word/<str:kind>/", views.org_document, name="org-document"),
     path("case/<int:pk>/<str:kind>/", views.case_document, name="case-document"),
+    path("meeting/<int:pk>/", views.meeting_document, name="meeting-record-docx"),
     path("templates/", views.templates, name="document-templates"),
     path("templates/<str:kind>/", views.template_download, name="document-template-download"),
     path("briefing/", views.briefing_page, name="briefing"),

@@ -204,6 +204,24 @@ def case_document(request, pk, kind):
     return _attachment(data, f"{case.person.name}-{TemplateKind(kind).label}.docx", word.DOCX)
 
 
+@login_required
+def meeting_document(request, pk):
+    """The 会议记录 of one meeting as Word, from the template in force (scope: the meeting's)."""
+    from dangjian.meetings.selectors import attendance_of, get_meeting_for_user, resolutions_of
+
+    meeting = get_meeting_for_user(request.user, pk)
+    today = timezone.localdate()
+    context = word.meeting_context(
+        meeting, attendance_of(meeting), list(resolutions_of(meeting)), today=today
+    )
+    try:
+        data = word.render(TemplateKind.MEETING_RECORD, context)
+    except word.UnsafeTemplate as exc:
+        return _unsafe_template(request, exc)
+    name = f"{meeting.org.name}-{meeting.held_on:%Y%m%d}-{meeting.display_title}.docx"
+    return _attachment(data, name, word.DOCX)
+
+
 def _unsafe_template(request, exc: Exception):
     return render(
         request, "documents/unsafe_template.html", {"nav": "documents", "message": str(exc)}, status=409

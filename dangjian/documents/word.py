@@ -162,7 +162,7 @@ def _list_table(doc: Document, columns: list[tuple[str, str]], text_mm: float = 
 FORM_COLUMNS_MM = (36, 42, 36, 42)  # label, value, label, value: the 156 mm 版心
 
 
-def _form_table(doc: Document, rows: list[tuple[str, str, str, str]]) -> None:
+def _form_table(doc: Document, rows: list[tuple[str, str, str, str]], prefix: str = "person") -> None:
     table = doc.add_table(rows=len(rows), cols=4)
     table.style = "Table Grid"
     table.autofit = False
@@ -173,10 +173,10 @@ def _form_table(doc: Document, rows: list[tuple[str, str, str, str]]) -> None:
             cell.width = Mm(mm)
     for r, (label1, key1, label2, key2) in enumerate(rows):
         table.cell(r, 0).text = label1
-        table.cell(r, 1).text = "{{ person." + key1 + " }}" if key1 else ""
+        table.cell(r, 1).text = "{{ " + prefix + "." + key1 + " }}" if key1 else ""
         if label2:
             table.cell(r, 2).text = label2
-            table.cell(r, 3).text = "{{ person." + key2 + " }}"
+            table.cell(r, 3).text = "{{ " + prefix + "." + key2 + " }}"
         else:
             table.cell(r, 1).merge(table.cell(r, 3))
 
@@ -230,6 +230,8 @@ def default_template(kind: str) -> bytes:
         _right(doc, "（盖章）　　年　　月　　日")
     elif kind == TemplateKind.APPRAISAL_SHEET:
         _appraisal_sheet(doc)
+    elif kind == TemplateKind.MEETING_RECORD:
+        _meeting_record(doc)
     elif kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
         activist = kind == TemplateKind.ACTIVIST_FILING
         _title(doc, "入党积极分子备案表" if activist else "发展对象备案表")
@@ -284,6 +286,38 @@ def _appraisal_sheet(doc: Document) -> None:
     _right(doc, "{{ date }}")
 
 
+def _meeting_record(doc: Document) -> None:
+    """会议记录 (portrait): the meeting, who attended, what it discussed and decided."""
+    _title(doc, "{{ org_name }}{{ meeting.title }}记录")
+    _form_table(
+        doc,
+        [
+            ("会议类型", "kinds", "会议时间", "held_on"),
+            ("会议地点", "place", "主持人", "chair"),
+            ("授课人", "lecturer", "记录人", "recorder"),
+            ("应到人数", "listed", "实到人数", "present"),
+            ("出席人员", "present_names", "", ""),
+            ("请假人员", "leave_names", "", ""),
+            ("缺席人员", "absent_names", "", ""),
+            ("列席人员", "guests", "", ""),
+            ("会议主题", "topic", "", ""),
+            ("会议内容", "notes", "", ""),
+        ],
+        prefix="meeting",
+    )
+    doc.add_paragraph("")
+    doc.add_paragraph("表决事项（逐个讨论、逐个表决）：")
+    _list_table(
+        doc,
+        [("序号", "#"), ("姓名", "name"), ("表决事项", "motion"), ("赞成", "yes"), ("反对", "no"), ("弃权", "abstain"),
+         ("结果", "result")],
+        text_mm=PORTRAIT_TEXT_MM,
+    )  # fmt: skip
+    doc.add_paragraph("")
+    _right(doc, "主持人（签字）：　　　　　　记录人（签字）：")
+    _right(doc, "{{ date }}")
+
+
 def default_filename(kind: str) -> str:
     return f"{TemplateKind(kind).label}（默认模板）.docx"
 
@@ -293,6 +327,42 @@ def default_filename(kind: str) -> str:
 
 def _d(day: dt.date | None) -> str:
     return cn_date(day) if day else ""
+
+
+def meeting_context(meeting, attendance, resolutions, *, today: dt.date) -> dict:
+    """The 会议记录 of one meeting: its attendance list by status, its motions one by one."""
+    kinds = [str(meeting.get_kind_display()), *(str(p.get_kind_display()) for p in meeting.purposes.all())]
+    voters = [a for a in attendance if a.is_voter]
+    by_status = {s: [a for a in attendance if a.status == s] for s in ("present", "leave", "absent")}
+    names = lambda rows: "、".join(a.person.name for a in rows)  # noqa: E731
+    recorder = meeting.created_by.get_full_name() or meeting.created_by.username if meeting.created_by else ""
+    data = {
+        "title": meeting.display_title,
+        "kinds": kinds[0] + (f"（同时作为{'、'.join(kinds[1:])}）" if len(kinds) > 1 else ""),
+        "held_on": cn_date(meeting.held_on), "place": meeting.place + ("（视频会议）" if meeting.online else ""),
+        "chair": meeting.chair, "lecturer": meeting.lecturer + ("（书记）" if meeting.lecturer_is_secretary else ""),
+        "recorder": recorder,
+        "listed": f"{len(attendance)}人（有表决权{len(voters)}人）" if attendance else (
+            f"有表决权{meeting.expected_voters}人" if meeting.takes_decisions else ""),
+        "present": f"{len(by_status['present'])}人" if attendance else (
+            f"有表决权{meeting.present_voters}人" if meeting.takes_decisions else ""),
+        "present_names": names(by_status["present"]),
+        "leave_names": "、".join(f"{a.person.name}（{a.reason}）" for a in by_status["leave"]),
+        "absent_names": names(by_status["absent"]),
+        "guests": "、".join(a.person.name for a in by_status["present"] if not a.is_voter),
+        "topic": meeting.topic, "notes": meeting.notes,
+    }  # fmt: skip
+    people = [
+        {
+            "name": r.person.name, "motion": str(r.get_motion_display()),
+            "yes": "" if not r.has_votes else str(r.yes_total), "no": "" if r.no is None else str(r.no),
+            "abstain": "" if r.abstain is None else str(r.abstain),
+            "result": "未表决" if not r.has_votes else ("通过" if r.passed else "未通过"),
+        }
+        for r in resolutions
+    ]  # fmt: skip
+    return {"org_name": meeting.org.name, "date": cn_date(today), "meeting": data, "people": people,
+            "count": str(len(people))}  # fmt: skip
 
 
 def _iso(day: dt.date | None) -> str:
@@ -426,6 +496,9 @@ def sample_context(kind: str) -> dict:
             "notice_end": "2026年1月8日", "count": "1", "contact": contact_line("示例", "0826-1234567")}  # fmt: skip
     if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
         return {**base, "person": person}
+    if kind == TemplateKind.MEETING_RECORD:
+        meeting = dict.fromkeys(MEETING_KEYS, "示例")
+        return {**base, "meeting": meeting, "people": [dict.fromkeys(MEETING_MOTION_KEYS, "示例")]}
     if kind == TemplateKind.APPRAISAL_SHEET:
         counts = dict.fromkeys(("full_count", "probationary_count", "excellent", "qualified", "basic",
                                 "unqualified"), "1")  # fmt: skip
@@ -444,6 +517,11 @@ FORM_KEYS = ("person", "org_name", "date")
 APPRAISAL_KEYS = ("org_name", "date", "year", "held_on", "meeting", "people", "count", "full_count",
                   "probationary_count", "excellent", "qualified", "basic", "unqualified")  # fmt: skip
 APPRAISAL_PERSON_KEYS = ("name", "gender", "standing", "grade", "measure")
+# 会议记录: `meeting` has MEETING_KEYS, each of `people` (the motions) MEETING_MOTION_KEYS.
+MEETING_RECORD_KEYS = ("org_name", "date", "meeting", "people", "count")
+MEETING_KEYS = ("title", "kinds", "held_on", "place", "chair", "lecturer", "recorder", "listed", "present",
+                "present_names", "leave_names", "absent_names", "guests", "topic", "notes")  # fmt: skip
+MEETING_MOTION_KEYS = ("name", "motion", "yes", "no", "abstain", "result")
 # A .docx template is a few hundred KB inflated; 48 MB documents packed into 200 KB are refused
 # before python-docx or docxtpl inflate them.
 TEMPLATE_ZIP_LIMITS = uploads.ZipLimits(max_members=500, max_total=30 * uploads.MB,
@@ -453,6 +531,8 @@ TEMPLATE_ZIP_LIMITS = uploads.ZipLimits(max_members=500, max_total=30 * uploads.
 def context_keys(kind: str) -> tuple[str, ...]:
     if kind == TemplateKind.APPRAISAL_SHEET:
         return APPRAISAL_KEYS
+    if kind == TemplateKind.MEETING_RECORD:
+        return MEETING_RECORD_KEYS
     return FORM_KEYS if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING) else LIST_KEYS
 
 
