@@ -24,6 +24,7 @@ from dangjian.training import services
 from dangjian.training.models import TraineeCategory, TrainingKind
 
 TOWN_UNITS = (UnitType.VILLAGE, UnitType.COMMUNITY)
+ROTATION_SIZE, ONLINE_SIZE = 60, 40  # participants of one class at most
 PLACES = ("党校", "党群服务中心", "新时代文明实践所", "便民服务中心会议室")
 
 
@@ -122,8 +123,12 @@ def _candidate_class(town: Org, year: int, today: dt.date, rng: random.Random) -
     return _enrol(c, people, TraineeCategory.CANDIDATE)
 
 
-def _sample(rng: random.Random, people: list[Person], share: float) -> list[Person]:
+def _sample(rng: random.Random, people: list[Person], share: float, cap: int) -> list[Person]:
+    """About `share` of `people`, at most `cap` (one class's size: a large town's other members
+    would be in further classes, which the demo leaves out to load quickly)."""
     picked = [p for p in people if rng.random() < share]
+    if len(picked) > cap:
+        picked = rng.sample(picked, cap)
     return sorted(picked, key=lambda p: p.pk)
 
 
@@ -153,8 +158,8 @@ def load_training_demo(
         for year in (today.year - 1, today.year):
             count += _candidate_class(town, year, today, rng)
             plans = (
-                (TrainingKind.MEMBER_ROTATION, "党员集中轮训班", 4, 24, _sample(rng, members, 0.75), TraineeCategory.MEMBER, {}),
-                (TrainingKind.ONLINE, "线上专题学习", 2, 12, _sample(rng, members, 0.5), TraineeCategory.MEMBER,
+                (TrainingKind.MEMBER_ROTATION, "党员集中轮训班", 4, 24, _sample(rng, members, 0.75, ROTATION_SIZE), TraineeCategory.MEMBER, {}),
+                (TrainingKind.ONLINE, "线上专题学习", 2, 12, _sample(rng, members, 0.5, ONLINE_SIZE), TraineeCategory.MEMBER,
                  {"online": True, "place": "党员教育平台"}),
                 (TrainingKind.VILLAGE_CADRE, "村（社区）干部培训班", 2, 16, cadres, TraineeCategory.VILLAGE_CADRE, {}),
                 (TrainingKind.PARTY_AFFAIRS_CADRE, "党务干部培训班", 3, 24, staff, TraineeCategory.TOWN_PARTY_CADRE, {}),
