@@ -11,3 +11,7 @@ class AppraisalConfig(AppConfig):
 
         panels.register("org", ORG_LINK)
         panels.register("person", PERSON_GRADES)
+        from dangjian.appraisal.briefing import section
+        from dangjian.documents.sections import Section, register_section
+
+        register_section(Section("appraisal", section, order=20))

@@ -143,6 +143,9 @@ def paragraphs(f: BriefingFigures) -> list[str]:
             if p
         )
         out.append(f"期间制定下发通报表扬{f.bulletins}期" + (f"，共表扬{who}" if who else "") + "。")
+
+    # 5. the sections of other apps: branch life, 民主评议, training
+    out += [paragraph for paragraph, _rows in f.sections if paragraph]
     return out
 
 

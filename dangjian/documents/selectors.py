@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.development.models import Case, CaseStatus, DueItem
+from dangjian.documents import sections
 from dangjian.mobilization.models import (
     Bulletin,
     Campaign,
@@ -105,6 +106,8 @@ class BriefingFigures:
     bulletins: int = 0
     commended_collectives: int = 0
     commended_individuals: int = 0
+    # (paragraph, rows) of each section registered by an app above this one (briefing.Section)
+    sections: list = field(default_factory=list)
 
     def rows(self) -> list[tuple[str, str, int, str]]:
         """(key, label, value, url of the records behind it) for the page's 数据来源 table."""
@@ -131,9 +134,8 @@ class BriefingFigures:
         ]
         figure_of = {"people_served": "volunteer_events", "commended_collectives": "commendations",
                      "commended_individuals": "commendations"}  # fmt: skip
-        return [
-            (key, label, value, self.records_url(figure_of.get(key, key))) for key, label, value in labels
-        ]
+        own = [(key, label, value, self.records_url(figure_of.get(key, key))) for key, label, value in labels]
+        return own + [row for _paragraph, rows in self.sections for row in rows]
 
     def records_url(self, figure: str) -> str:
         query = urlencode({"org": self.org.pk, "from": self.period.start.isoformat(),
@@ -238,6 +240,7 @@ def briefing_figures(org: Org, period: Period) -> BriefingFigures:
     )
     f.commended_collectives = commended["collectives"]
     f.commended_individuals = commended["individuals"]
+    f.sections = sections.sections(org, period)
     return f
 
 

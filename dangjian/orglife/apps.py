@@ -19,3 +19,7 @@ class OrgLifeConfig(AppConfig):
         panels.register("org", life_panels.ORG_COMMITTEE)
         panels.register("org", life_panels.ORG_LINK)
         panels.register("stats", life_panels.STATS_CARD)
+        from dangjian.documents.sections import Section, register_section
+        from dangjian.orglife.briefing import section
+
+        register_section(Section("orglife", section, order=10))

@@ -310,3 +310,14 @@ def test_the_statistics_page_carries_the_branch_life_card(client, world, seven):
     )
     client.force_login(world.outsider)
     assert client.get(f"/orglife/org/{world.town_a1.pk}/stats-card/").status_code == 404
+
+
+def test_the_briefing_tells_of_branch_life(client, world, seven):
+    meeting_record(actor=None, org=seven, kind=K.THEMED_DAY, held_on=dt.date(2026, 3, 15), purposes=[K.PARTY_LECTURE],
+                   lecturer="曾小芳")  # fmt: skip
+    meeting_record(actor=None, org=seven, kind=K.THEMED_DAY, held_on=dt.date(2026, 4, 15))
+    client.force_login(world.organizer)
+    page = client.get(f"/documents/briefing/?org={world.town_a1.pk}&from=2026-01-01&to=2026-06-30")
+    html = page.content.decode()
+    assert "期间，东城镇党委各级党组织坚持“三会一课”制度，开展主题党日2次、讲授党课1次。" in html
+    assert 'data-figure="meetings_themed_day">2<' in html
