@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
@@ -23,13 +24,13 @@ def _committee_context(request, org, page):
     term = []
     if org.kind in BRANCH_KINDS:
         full, members = reminders.member_counts([org.pk]).get(org.pk, (0, 0))
-        hints = reminders.size_hints(
-            org, reminders.OrgFacts(org, full, members), committee is not None, rules
-        )
-    if committee is not None:
-        term = [
-            item.message.split("：", 1)[1] for item in reminders._term_items(org, committee, rules, today)
+        facts = reminders.OrgFacts(org, full, members)
+        hints = [
+            _(msgid) % params
+            for _s, msgid, params in reminders.size_hints(org, facts, committee is not None, rules)
         ]
+    if committee is not None:
+        term = [_(msgid) % params for _s, msgid, params in reminders.term_hints(committee, rules, today)]
     return {
         "org": org, "committee": committee, "secretary": secretary_of(committee), "hints": hints, "term": term,
         "members": list(committee.members.all()) if committee else [],

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
+from django.utils.translation import gettext_noop
 
 from dangjian.development.models import DueItem, DueKind, DueStatus, RuleSet
 from dangjian.development.services import rule_in_force, ruleset_for
@@ -160,31 +161,39 @@ def _cadence_items(org: Org, facts: OrgFacts, rules: dict, held, today: dt.date)
     return items
 
 
-def _term_items(org: Org, committee: Committee | None, rules: dict, today: dt.date) -> list[DueItem]:
+# Stored in Chinese on the due items (like every due message); shown translated on the org page.
+TERM_OVER = gettext_noop("委员会任期已于%(end)s届满，应按期换届")
+TERM_SOON = gettext_noop("委员会任期将于%(end)s届满，请做好换届准备")
+TOO_FEW = gettext_noop("正式党员%(full)d名，不足%(minimum)d名，建议与邻近单位成立联合党支部")
+TOO_MANY = gettext_noop("党员%(members)d名，超过%(maximum)d名，建议分设党支部或党总支")
+NEEDS_COMMITTEE = gettext_noop("正式党员%(full)d名，应设立支部委员会（一般3至5人），尚未登记")
+
+Hint = tuple[str, str, dict]  # (status, message id, parameters)
+
+
+def term_hints(committee: Committee | None, rules: dict, today: dt.date) -> list[Hint]:
     if committee is None:
         return []
     params = rules["R-TERM"].params
     remind_from = committee.term_ends_on - dt.timedelta(days=31 * int(params.get("remind_months") or 6))
-    end = f"{committee.term_ends_on:%Y-%m-%d}"
+    end = {"end": f"{committee.term_ends_on:%Y-%m-%d}"}
     if today > committee.term_ends_on:
-        return [
-            DueItem(
-                org_id=org.pk, kind=DueKind.TERM, status=DueStatus.OVERDUE, due_on=committee.term_ends_on,
-                message=f"{org.name}：委员会任期已于{end}届满，应按期换届",
-            )
-        ]  # fmt: skip
+        return [(DueStatus.OVERDUE, TERM_OVER, end)]
     if today >= remind_from:
-        return [
-            DueItem(
-                org_id=org.pk, kind=DueKind.TERM, status=DueStatus.SOON, due_on=committee.term_ends_on,
-                message=f"{org.name}：委员会任期将于{end}届满，请做好换届准备",
-            )
-        ]  # fmt: skip
+        return [(DueStatus.SOON, TERM_SOON, end)]
     return []
 
 
-def size_hints(org: Org, facts: OrgFacts, has_committee: bool, rules: dict) -> list[str]:
-    """The branch-size suggestions for one branch, as sentences (shown on the org page too)."""
+def _term_items(org: Org, committee: Committee | None, rules: dict, today: dt.date) -> list[DueItem]:
+    return [
+        DueItem(org_id=org.pk, kind=DueKind.TERM, status=status, due_on=committee.term_ends_on,
+                message=f"{org.name}：{msgid % params}")
+        for status, msgid, params in term_hints(committee, rules, today)
+    ]  # fmt: skip
+
+
+def size_hints(org: Org, facts: OrgFacts, has_committee: bool, rules: dict) -> list[Hint]:
+    """The branch-size suggestions for one branch (shown on the org page too)."""
     if org.kind not in BRANCH_KINDS or not rules["R-BRANCH-SIZE"].enabled:
         return []
     params = rules["R-BRANCH-SIZE"].params
@@ -192,11 +201,11 @@ def size_hints(org: Org, facts: OrgFacts, has_committee: bool, rules: dict) -> l
     minimum, maximum = int(params["min_full_members"]), int(params["max_members"])
     committee_from = int(params["committee_from"])
     if facts.full < minimum and org.kind != OrgKind.JOINT_BRANCH:
-        hints.append(f"正式党员{facts.full}名，不足{minimum}名，建议与邻近单位成立联合党支部")
+        hints.append((DueStatus.READY, TOO_FEW, {"full": facts.full, "minimum": minimum}))
     if facts.members > maximum:
-        hints.append(f"党员{facts.members}名，超过{maximum}名，建议分设党支部或党总支")
+        hints.append((DueStatus.READY, TOO_MANY, {"members": facts.members, "maximum": maximum}))
     if facts.full >= committee_from and not has_committee:
-        hints.append(f"正式党员{facts.full}名，应设立支部委员会（一般3至5人），尚未登记")
+        hints.append((DueStatus.READY, NEEDS_COMMITTEE, {"full": facts.full}))
     return hints
 
 
@@ -229,10 +238,10 @@ def compute(today: dt.date, org_ids: set[int] | None) -> list[DueItem]:
             DueItem(
                 org_id=org.pk,
                 kind=DueKind.BRANCH_SETUP,
-                status=DueStatus.READY,
+                status=status,
                 due_on=today,
-                message=f"{org.name}：{hint}",
+                message=f"{org.name}：{msgid % params}",
             )
-            for hint in size_hints(org, facts, org.pk in current, rules)
+            for status, msgid, params in size_hints(org, facts, org.pk in current, rules)
         ]
     return items
