@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -509,7 +509,7 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
     its voting counts from its list. One change-log entry names the batch.
     """
     from dangjian.audit import ledger
-    from dangjian.base.bulk import insert_rows
+    from dangjian.base.bulk import insert_rows, insert_values
 
     today = timezone.localdate()
     problems: list[str] = []
@@ -537,7 +537,11 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        created = Meeting.objects.bulk_create(
+        # Loaded by one writer (the demo, an import): the rows inserted after the highest id so far
+        # are this batch's, in insertion order.
+        last = Meeting.objects.aggregate(last=Max("id"))["last"] or 0
+        insert_rows(
+            Meeting,
             [
                 Meeting(
                     org=spec["org"], title=spec.get("title", ""), topic=spec.get("topic", ""),
@@ -546,24 +550,24 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
                 )
                 for spec, values, _purposes, _attendance in rows
             ],
-            batch_size=2000,
         )  # fmt: skip
-        purposes = [
-            MeetingPurpose(meeting_id=m.pk, kind=k)
-            for m, (_s, _v, kinds, _a) in zip(created, rows, strict=True)
-            for k in kinds
-        ]
-        ledger.seal_rows(model=Meeting, pks=[m.pk for m in created])
-        insert_rows(MeetingPurpose, purposes)
+        ids = list(Meeting.objects.filter(id__gt=last).order_by("id").values_list("id", flat=True))
+        if len(ids) != len(rows):
+            raise RuntimeError("meetings_bulk_record needs to be the only writer of meetings while it runs")
+        ledger.seal_rows(model=Meeting, pks=ids)
+        insert_values(
+            MeetingPurpose, ("meeting_id", "kind"),
+            [(pk, k) for pk, (_s, _v, kinds, _a) in zip(ids, rows, strict=True) for k in kinds],
+        )  # fmt: skip
         attendance = [
-            Attendance(meeting_id=m.pk, person_id=pid, status=status, reason=reason, is_voter=voter)
-            for m, (_s, _v, _k, entries) in zip(created, rows, strict=True)
+            (pk, pid, status, reason, voter)
+            for pk, (_s, _v, _k, entries) in zip(ids, rows, strict=True)
             for pid, status, reason, voter in entries
         ]
-        insert_rows(Attendance, attendance)
-        if created:
+        insert_values(Attendance, ("meeting_id", "person_id", "status", "reason", "is_voter"), attendance)
+        if ids:
             record_change(
-                actor=actor, action=ChangeAction.CREATE, obj=created[0],
-                after={ATTENDANCE_KEY: f"{len(created)}次会议，{len(attendance)}人次"}, message=log_message,
+                actor=actor, action=ChangeAction.CREATE, obj=Meeting.objects.get(pk=ids[0]),
+                after={ATTENDANCE_KEY: f"{len(ids)}次会议，{len(attendance)}人次"}, message=log_message,
             )  # fmt: skip
-    return len(created)
+    return len(ids)

@@ -446,3 +446,56 @@ def participation_remove(*, actor, participation: Participation) -> None:
         after={label: training_class.name, gettext_noop("学员"): None}, message=REMOVED_NOTE,
     )  # fmt: skip
     participation.delete()
+
+
+def training_bulk_record(*, actor, classes: list[dict], log_message: str) -> int:
+    """Record many finished classes whose participants all completed (demo data, imports), all or
+    nothing; returns the number of participations.
+
+    Each dict: org, name, kind, start_on, end_on, hours, and optionally days, place, online, notes,
+    and `participants` [(person, category)]. The class is checked as training_class_create checks
+    it; a person is listed once per class and credited the class's 学时 on its last day. Classes
+    that record step 11 (a 发展对象培训 for someone without it) go through participation_complete
+    instead: this path records no development step. One change-log entry names the batch.
+    """
+    from dangjian.base.bulk import insert_rows
+
+    problems: list[str] = []
+    rows = []
+    for i, spec in enumerate(classes, start=1):
+        values = {
+            k: spec.get(k)
+            for k in ("name", "kind", "start_on", "end_on", "hours", "days", "place", "online", "notes")
+        }
+        errors = _clean_class(values)
+        participants = spec.get("participants") or []
+        ids = [p.pk for p, _c in participants]
+        if len(set(ids)) != len(ids):
+            errors.setdefault("participants", []).append(_("同一学员在名单中出现了两次。"))
+        if any(c not in TraineeCategory.values for _p, c in participants):
+            errors.setdefault("participants", []).append(_("请选择有效的参训类别。"))
+        problems += [f"第{i}个培训班：{m}" for ms in errors.values() for m in ms]
+        rows.append((spec["org"], values, participants))
+        if len(problems) > 20:
+            break
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        created = TrainingClass.objects.bulk_create(
+            [TrainingClass(org=org, created_by=_user_or_none(actor), **values) for org, values, _p in rows]
+        )
+        participations = [
+            Participation(
+                training_class_id=c.pk, person_id=person.pk, category=category, completed=True,
+                completed_on=values["end_on"], hours=values["hours"],
+            )
+            for c, (_org, values, people) in zip(created, rows, strict=True)
+            for person, category in people
+        ]  # fmt: skip
+        insert_rows(Participation, participations)
+        if created:
+            record_change(
+                actor=actor, action=ChangeAction.CREATE, obj=created[0],
+                after={"培训班": len(created), "参训人次": len(participations)}, message=log_message,
+            )  # fmt: skip
+    return len(participations)

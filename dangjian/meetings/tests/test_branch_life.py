@@ -211,3 +211,23 @@ def test_attendance_page_records_the_list(client, world, branch):
     assert "住院" in detail and 'id="resolution-form"' not in detail  # a 主题党日 takes no votes
     client.force_login(world.outsider)
     assert client.get(f"/meetings/{m.pk}/attendance/").status_code == 404
+
+
+def test_many_meetings_at_once_all_or_nothing(world, branch):
+    from dangjian.meetings.models import Meeting, MeetingPurpose
+    from dangjian.meetings.services import meetings_bulk_record
+
+    rows, _ = roster.roster(branch, K.BRANCH_GENERAL, HELD_ON)
+    attendance = [(r.person.pk, "present", "", r.is_voter) for r in rows]
+    good = {"org": branch, "kind": K.BRANCH_GENERAL, "held_on": HELD_ON, "purposes": [K.THEMED_DAY],
+            "attendance": attendance}  # fmt: skip
+    bad = {"org": branch, "kind": K.THEMED_DAY, "held_on": dt.date(2099, 1, 1)}
+    with pytest.raises(ValidationError) as info:
+        meetings_bulk_record(actor=None, meetings=[good, bad], log_message="测试")
+    assert any("第2条会议：会议日期不能晚于今天。" in m for m in info.value.messages)
+    assert not Meeting.objects.exists()
+    assert meetings_bulk_record(actor=None, meetings=[good, good], log_message="测试") == 2
+    meeting = Meeting.objects.order_by("id").first()
+    assert (meeting.expected_voters, meeting.present_voters) == (6, 6)
+    assert MeetingPurpose.objects.filter(kind=K.THEMED_DAY).count() == 2
+    assert Attendance.objects.count() == 16
