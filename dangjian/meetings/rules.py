@@ -22,6 +22,7 @@ from dangjian.meetings.choices import MeetingKind, Motion
 from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, GROUP_KINDS, OrgKind
 
 K, M = MeetingKind, Motion
+MEETING_KINDS = frozenset(MeetingKind.values)
 
 # Meetings whose decisions are votes: votes are required on every resolution they record.
 VOTING_KINDS = frozenset({K.BRANCH_COMMITTEE, K.BRANCH_GENERAL, K.PARTY_COMMITTEE})
@@ -180,7 +181,7 @@ def meeting_errors(
     errors: Errors = {}
     if not org.is_active:
         _add(errors, NON_FIELD_ERRORS, _("“%(name)s”已撤销，不能记录会议。") % {"name": org.name})
-    if kind not in MeetingKind.values:
+    if kind not in MEETING_KINDS:
         _add(errors, "kind", _("请选择会议类型。"))
     elif (allowed := MEETING_ORG_KINDS.get(kind)) is not None and org.kind not in allowed:
         _add(

@@ -54,6 +54,7 @@ RESOLUTION_EDITABLE = frozenset(
 )
 TEXT_LIMITS = {"title": 200, "chair": 60, "topic": 300, "place": 100, "lecturer": 60}
 PURPOSE_KEY = gettext_noop("同时作为")
+STATUSES = frozenset(AttendanceStatus.values)
 ATTENDANCE_KEY = gettext_noop("到会名单")
 MINUTES_EXTENSIONS = frozenset({".pdf", ".ofd", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png"})
 MINUTES_MAX_BYTES = 20 * 1024 * 1024
@@ -527,7 +528,7 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
         errors = _meeting_rule_errors(org, values, today, purposes)
         entry_problems = rules.roster_errors(
             entries=[(a[0], a[1], a[2]) for a in attendance], eligible={a[0]: str(a[0]) for a in attendance},
-            statuses=AttendanceStatus.values,
+            statuses=STATUSES,
         )  # fmt: skip
         for message in [m for ms in errors.values() for m in ms] + entry_problems:
             problems.append(_("第%(n)d条会议：%(message)s") % {"n": i, "message": message})

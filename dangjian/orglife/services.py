@@ -34,8 +34,8 @@ MAX_MEMBERS = {"branch": 7, "other": 15}
 ELECTING_KINDS = frozenset({MeetingKind.BRANCH_GENERAL})
 
 
-def term_years_for(org: Org, on: dt.date) -> int:
-    params = rule_in_force(org, "R-TERM", on).params
+def term_years_for(org: Org, on: dt.date, active=None) -> int:
+    params = rule_in_force(org, "R-TERM", on, active).params
     village = org.unit_type in (UnitType.VILLAGE, UnitType.COMMUNITY)
     return int(params["village_years"] if village else params["other_years"])
 
@@ -192,15 +192,20 @@ def committees_bulk_record(*, actor, committees: list[dict], log_message: str) -
     Each dict: org, elected_on, members [(person, post)]; the term comes from the rule set. The same
     rules as committee_elect on the members (full members on the day, one secretary, the size)."""
     from dangjian.base.bulk import insert_rows
+    from dangjian.development.models import RuleSet
 
     problems: list[str] = []
     rows = []
+    active = list(RuleSet.objects.filter(is_active=True).select_related("org"))
+    people = Person.objects.select_related("org").in_bulk(
+        [p.pk for spec in committees for p, _post in spec["members"]]
+    )
     for spec in committees:
         org, elected_on = spec["org"], spec["elected_on"]
-        members = [(p, post, None) for p, post in spec["members"]]
+        members = [(people[p.pk], post, None) for p, post in spec["members"]]
         for problem in _member_errors(org, elected_on, members, None):
             problems.append(f"{org.name}：{problem}")
-        years = term_years_for(org, elected_on)
+        years = term_years_for(org, elected_on, active)
         rows.append((spec, years))
         if len(problems) > 20:
             break
