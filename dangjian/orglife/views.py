@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.appraisal.selectors import appraisal_figures
 from dangjian.base.forms import apply_service_errors
 from dangjian.base.params import BadParameter, date_param, year_param
 from dangjian.meetings.models import MeetingKind
@@ -27,6 +28,7 @@ from dangjian.orgs.models import subtree_q
 from dangjian.orgs.selectors import ancestors_in_scope
 from dangjian.people.membership import full_member_on_q
 from dangjian.people.models import Person
+from dangjian.training.selectors import training_figures
 
 
 def _crumbs(user, org) -> list[tuple[str, str]]:
@@ -62,13 +64,10 @@ def overview(request, org_pk: int):
         {
             "nav": "orgs", "org": org, "crumbs": _crumbs(request.user, org), "year": year, "start": start,
             "end": end, "figures": data, "kinds": kinds, "years": range(today.year, today.year - 5, -1),
-            "extra": [(panel_label, url(org, year)) for panel_label, url in EXTRA_LINKS],
+            "appraisal": appraisal_figures(request.user, org, year),
+            "training": training_figures(request.user, org, start, end),
         },
     )  # fmt: skip
-
-
-# Other branch-life apps (民主评议, training) add their figures' pages here: (label, fn(org, year) → url).
-EXTRA_LINKS: list[tuple[str, object]] = []
 
 
 @login_required

@@ -11,3 +11,7 @@ class TrainingConfig(AppConfig):
 
         panels.register("org", ORG_LINK)
         panels.register("person", PERSON_TRAININGS)
+        from dangjian.documents.sections import Section, register_section
+        from dangjian.training.briefing import section
+
+        register_section(Section("training", section, order=30))

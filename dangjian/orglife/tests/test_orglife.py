@@ -321,3 +321,22 @@ def test_the_briefing_tells_of_branch_life(client, world, seven):
     html = page.content.decode()
     assert "期间，东城镇党委各级党组织坚持“三会一课”制度，开展主题党日2次、讲授党课1次。" in html
     assert 'data-figure="meetings_themed_day">2<' in html
+
+
+def test_overview_and_briefing_carry_appraisal_and_training(client, world, seven):
+    from dangjian.training import services as training
+
+    training.training_bulk_record(
+        actor=None, log_message="测试",
+        classes=[{"org": world.town_a1, "name": "东城镇村干部培训班", "kind": "village_cadre",
+                  "start_on": dt.date(2026, 3, 2), "end_on": dt.date(2026, 3, 3), "hours": 16,
+                  "participants": [(p, "village_cadre") for p in members_of(seven)[:3]]}],
+    )  # fmt: skip
+    client.force_login(world.organizer)
+    html = client.get(f"/orglife/org/{world.town_a1.pk}/?year=2026").content.decode()
+    assert 'id="appraisal-figures"' in html and 'id="training-figures"' in html
+    assert "结业 3 人次" in html
+    brief = client.get(
+        f"/documents/briefing/?org={world.town_a1.pk}&from=2026-01-01&to=2026-06-30"
+    ).content.decode()
+    assert "期间，举办各类培训班1个，培训3人次，其中村干部培训3人次；已培训村干部3人次。" in brief
