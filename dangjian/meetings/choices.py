@@ -16,6 +16,7 @@ class MeetingKind(models.TextChoices):
     PARTY_LECTURE = "party_lecture", _("党课")
     THEMED_DAY = "themed_day", _("主题党日")
     LIFE_MEETING = "life_meeting", _("组织生活会")
+    HEART_TALK = "heart_talk", _("谈心谈话")
 
 
 class Motion(models.TextChoices):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from dangjian.meetings import rules
+from dangjian.meetings.choices import MeetingKind
 from dangjian.orgs.models import Org, subtree_q
 from dangjian.people.membership import full_member_on, member_on_q
 from dangjian.people.models import Person
@@ -99,12 +100,14 @@ def roster(meeting_org: Org, kind: str, day: dt.date) -> tuple[list[RosterRow], 
         for source in _away_sources:
             away.update(source([p.pk for p in people], day))
     people.sort(key=lambda p: (p.name_sort_key, p.pk))
+    # A 谈心谈话 is between a few people: nobody is on its list until chosen.
+    few = kind == MeetingKind.HEART_TALK
     rows = [
         RosterRow(
             person=p,
             is_voter=full_member_on(p, day),
-            status="leave" if p.pk in away else "present",
-            reason=away.get(p.pk, ""),
+            status="" if few else "leave" if p.pk in away else "present",
+            reason="" if few else away.get(p.pk, ""),
         )
         for p in people
     ]

@@ -29,7 +29,7 @@ VOTING_KINDS = frozenset({K.BRANCH_COMMITTEE, K.BRANCH_GENERAL, K.PARTY_COMMITTE
 # Meetings that may record a resolution about a person at all. A 党总支委员会 reviews (审议) and
 # may record its opinion, with or without a vote.
 DECISION_KINDS = VOTING_KINDS | {K.GENERAL_BRANCH_COMMITTEE}
-ROUTINE_KINDS = frozenset({K.PARTY_GROUP, K.PARTY_LECTURE, K.THEMED_DAY, K.LIFE_MEETING})
+ROUTINE_KINDS = frozenset({K.PARTY_GROUP, K.PARTY_LECTURE, K.THEMED_DAY, K.LIFE_MEETING, K.HEART_TALK})
 # Meetings of all the members (not of a committee): one of them may serve several of these purposes
 # at once (a 支部党员大会 held as the month's 主题党日, with a 党课), recorded once.
 ALL_MEMBER_KINDS = frozenset({K.BRANCH_GENERAL, K.PARTY_GROUP, K.PARTY_LECTURE, K.THEMED_DAY, K.LIFE_MEETING})

@@ -231,3 +231,12 @@ def test_many_meetings_at_once_all_or_nothing(world, branch):
     assert (meeting.expected_voters, meeting.present_voters) == (6, 6)
     assert MeetingPurpose.objects.filter(kind=K.THEMED_DAY).count() == 2
     assert Attendance.objects.count() == 16
+
+
+def test_a_heart_talk_lists_only_who_took_part(world, branch):
+    m = routine(world, kind=K.HEART_TALK, topic="支委与党员谈心谈话")
+    rows, _ = roster.roster(branch, m.kind, HELD_ON)
+    assert rows and all(r.status == "" for r in rows)
+    two = [(rows[0].person.pk, "present", ""), (rows[1].person.pk, "present", "")]
+    attendance_record(actor=None, meeting=m, entries=two)
+    assert Attendance.objects.filter(meeting=m).count() == 2
