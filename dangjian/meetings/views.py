@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,7 +17,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
 from dangjian.base.params import BadParameter, date_param, int_param
-from dangjian.meetings import services
+from dangjian.meetings import exports, services
 from dangjian.meetings.forms import MeetingForm, ResolutionForm
 from dangjian.meetings.models import AttendanceStatus, MeetingKind
 from dangjian.meetings.rules import DECISION_KINDS
@@ -32,6 +33,7 @@ from dangjian.meetings.selectors import (
 from dangjian.orgs.selectors import ancestors_in_scope
 
 MEETINGS_PER_PAGE = 50
+EXPORT_LIMIT = 50000  # a year of a city's branch life is about 200,000: export a county or a year
 MEETING_FORM_FIELDS = (
     "kind", "held_on", "title", "topic", "place", "chair", "lecturer", "lecturer_is_secretary", "expected_voters",
     "present_voters", "written_opinions", "online", "notes", "purposes",
@@ -53,11 +55,18 @@ def meeting_list(request, org_pk: int):
     start = date_param(request.GET.get("from"), "from", label=_("起始日期"))
     end = date_param(request.GET.get("to"), "to", label=_("截止日期"))
     meetings = meetings_for(request.user, org, include_subtree=subtree, kind=kind, start=start, end=end)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(content_type=exports.XLSX)
+        exports.meeting_list(response, meetings.prefetch_related("purposes")[:EXPORT_LIMIT], org.name)
+        name = _("%(name)s会议记录.xlsx") % {"name": org.name}
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
     page = Paginator(meetings.prefetch_related("purposes"), MEETINGS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("format", None)
     return render(
         request,
         "meetings/list.html",

@@ -240,3 +240,17 @@ def test_a_heart_talk_lists_only_who_took_part(world, branch):
     two = [(rows[0].person.pk, "present", ""), (rows[1].person.pk, "present", "")]
     attendance_record(actor=None, meeting=m, entries=two)
     assert Attendance.objects.filter(meeting=m).count() == 2
+
+
+def test_the_meeting_list_as_excel(client, world, branch):
+    import io
+
+    from openpyxl import load_workbook
+
+    routine(world, title="6月主题党日", topic="学习党章", purposes=[K.PARTY_LECTURE], lecturer="王书记")
+    client.force_login(world.secretary)
+    response = client.get(f"/meetings/org/{branch.pk}/?format=xlsx&kind=party_lecture")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "6月主题党日" in values and "主题党日、党课" in values and "学习党章" in values
