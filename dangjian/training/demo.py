@@ -147,11 +147,13 @@ def load_training_demo(
         people = list(
             Person.objects.filter(subtree_q(town.path, "org__path"), reduction="")
             .select_related("org")
+            .only("id", "name", "standing", "category", "org__unit_type")
             .order_by("id")
         )
         members = [p for p in people if p.standing in MEMBER_STANDINGS]
         cadres = [p for p in people if p.category == Category.VILLAGE_CADRE]
-        cadres += [p for p in members if p.org.unit_type == UnitType.VILLAGE and p not in cadres][
+        chosen = {p.pk for p in cadres}
+        cadres += [p for p in members if p.org.unit_type == UnitType.VILLAGE and p.pk not in chosen][
             : max(0, 6 - len(cadres))
         ]
         staff = [p for p in members if p.category in (Category.CIVIL_SERVANT, Category.COMMUNITY_WORKER)][:8]
