@@ -11,7 +11,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -500,6 +500,12 @@ def _counts_snapshot(meeting: Meeting) -> dict:
 # --- many meetings at once (demo data, imports) -----------------------------------------------------
 
 
+MEETING_COLUMNS = (
+    "org_id", "kind", "held_on", "title", "topic", "place", "lecturer", "lecturer_is_secretary", "expected_voters",
+    "present_voters", "written_opinions", "online", "chair", "minutes", "notes", "created_by_id", "created_at",
+)  # fmt: skip
+
+
 def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> int:
     """Record many meetings with their purposes and attendance lists at once, all or nothing.
 
@@ -510,7 +516,7 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
     its voting counts from its list. One change-log entry names the batch.
     """
     from dangjian.audit import ledger
-    from dangjian.base.bulk import insert_rows, insert_values
+    from dangjian.base.bulk import insert_values
 
     today = timezone.localdate()
     problems: list[str] = []
@@ -541,14 +547,15 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
         # Loaded by one writer (the demo, an import): the rows inserted after the highest id so far
         # are this batch's, in insertion order.
         last = Meeting.objects.aggregate(last=Max("id"))["last"] or 0
-        insert_rows(
-            Meeting,
+        creator = actor.pk if actor is not None and actor.pk else None
+        now = Meeting._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+        insert_values(
+            Meeting, MEETING_COLUMNS,
             [
-                Meeting(
-                    org=spec["org"], title=spec.get("title", ""), topic=spec.get("topic", ""),
-                    place=spec.get("place", ""), chair=spec.get("chair", ""), online=bool(spec.get("online")),
-                    created_by=actor if actor is not None and actor.pk else None, **values,
-                )
+                (spec["org"].pk, values["kind"], values["held_on"], spec.get("title", ""), spec.get("topic", ""),
+                 spec.get("place", ""), values["lecturer"], values["lecturer_is_secretary"], values["expected_voters"],
+                 values["present_voters"], values["written_opinions"], bool(spec.get("online")), spec.get("chair", ""),
+                 "", spec.get("notes", ""), creator, now)
                 for spec, values, _purposes, _attendance in rows
             ],
         )  # fmt: skip
