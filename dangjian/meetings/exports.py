@@ -27,6 +27,6 @@ def meeting_list(target, meetings: Iterable, org_name: str) -> None:
             m.held_on, value_cell(sheet, m.org.name, wrap=True), value_cell(sheet, kinds, wrap=True),
             value_cell(sheet, m.display_title, wrap=True), value_cell(sheet, m.topic, wrap=True),
             value_cell(sheet, m.place, wrap=True), value_cell(sheet, m.chair), value_cell(sheet, m.lecturer),
-            m.attendance_count, m.present_count,
+            m.listed_count, m.present_count,
         ])  # fmt: skip
     workbook.save(target)

@@ -41,8 +41,6 @@ def meetings_for(
         qs.select_related("org")
         .annotate(
             resolution_count=Count("resolutions", distinct=True),
-            attendance_count=Count("attendance", distinct=True),
-            present_count=Count("attendance", filter=Q(attendance__status="present"), distinct=True),
         )
         .order_by("-held_on", "-id")
     )

@@ -31,6 +31,7 @@ from dangjian.meetings.models import (
     MeetingKind,
     MeetingPurpose,
     Resolution,
+    month_number,
 )
 from dangjian.orgs.models import Org
 from dangjian.people.models import Person
@@ -480,6 +481,11 @@ def attendance_record(
             for pid, status, reason in entries
         ]
     )  # fmt: skip
+    statuses = [status for _pid, status, _reason in entries]
+    Meeting.objects.filter(pk=meeting.pk).update(
+        listed_count=len(statuses), present_count=statuses.count(AttendanceStatus.PRESENT)
+    )
+    meeting.refresh_from_db(fields=["listed_count", "present_count"])
     if meeting.kind in rules.DECISION_KINDS:
         expected, present = _attendance_counts(meeting)
         changes = {"expected_voters": expected, "present_voters": present}
@@ -503,6 +509,7 @@ def _counts_snapshot(meeting: Meeting) -> dict:
 MEETING_COLUMNS = (
     "org_id", "kind", "held_on", "title", "topic", "place", "lecturer", "lecturer_is_secretary", "expected_voters",
     "present_voters", "written_opinions", "online", "chair", "minutes", "notes", "created_by_id", "created_at",
+    "listed_count", "present_count", "held_month",
 )  # fmt: skip
 
 
@@ -555,8 +562,9 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
                 (spec["org"].pk, values["kind"], values["held_on"], spec.get("title", ""), spec.get("topic", ""),
                  spec.get("place", ""), values["lecturer"], values["lecturer_is_secretary"], values["expected_voters"],
                  values["present_voters"], values["written_opinions"], bool(spec.get("online")), spec.get("chair", ""),
-                 "", spec.get("notes", ""), creator, now)
-                for spec, values, _purposes, _attendance in rows
+                 "", spec.get("notes", ""), creator, now, len(entries),
+                 sum(1 for e in entries if e[1] == AttendanceStatus.PRESENT), month_number(values["held_on"]))
+                for spec, values, _purposes, entries in rows
             ],
         )  # fmt: skip
         ids = list(Meeting.objects.filter(id__gt=last).order_by("id").values_list("id", flat=True))

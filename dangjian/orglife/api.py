@@ -287,7 +287,7 @@ def get_figures(request, org: Id, year: str):
         "org_id": org_obj.pk, "start": start, "end": end, "meetings_by_kind": data.meetings_by_kind,
         "cadences": [
             {"key": f.cadence.key, "label": str(f.cadence.label), "expected": f.expected, "held": f.held,
-             "missing": len(f.missing)}
+             "missing": f.missed}
             for f in data.cadences
         ],
         "attendance_present": data.attendance_present, "attendance_listed": data.attendance_listed,

@@ -4,12 +4,17 @@ One definition each:
 - 会议次数 by kind: meetings held in the period whose kind, or one of whose purposes, is that kind.
 - 按期开展 of a cadence: of the (org, period) pairs the cadence asks for — every org it applies to
   (today's size decides whether a branch needs a 支委会), every period of it that ends within the
-  chosen dates, and the period still running if its meeting is already held — those with such a
-  meeting. The pairs without one are the drill-down (a period still running is never missing).
-- 到会率 of an org: present / listed on the attendance lists taken in the period; per org, never
-  per person.
+  chosen dates (from the org's founding), and the period still running if its meeting is already
+  held — those with such a meeting. The pairs without one are the drill-down (`missing`, computed
+  for the drill-down page only; a period still running is never missing).
+- 到会率: present / listed on the attendance lists taken in the period, per org below (the org's
+  children, each with its subtree) — never per person.
 - 换届: current committees whose term ended by the end date (逾期) or ends within the reminder
   months after it (即将届满).
+
+The counts are SQL aggregates (the city's year is some 200,000 meetings): the orgs a cadence applies
+to are grouped by the parameters their rule sets give, and each group is one COUNT(DISTINCT org,
+period) over the meetings and one over their purposes.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Mod, Substr
 
-from dangjian.meetings.models import Attendance, Meeting, MeetingPurpose
+from dangjian.meetings.models import Meeting, MeetingPurpose
 from dangjian.orglife import reminders
 from dangjian.orglife.cadence import CADENCES, Cadence, period_label, period_of, periods_in
 from dangjian.orglife.models import Committee
-from dangjian.orgs.models import Org, subtree_q
+from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, STEPLEN, TEMPORARY_KINDS, Org, subtree_q
 from dangjian.workcal.calendar import add_months
 
 
@@ -38,6 +44,10 @@ class CadenceFigure:
     @property
     def rate(self) -> float | None:
         return round(100 * self.held / self.expected, 1) if self.expected else None
+
+    @property
+    def missed(self) -> int:
+        return self.expected - self.held
 
 
 @dataclass
@@ -60,7 +70,7 @@ class OrgLifeFigures:
         return round(100 * self.attendance_present / self.attendance_listed, 1)
 
 
-def _subtree_orgs(org: Org) -> list[Org]:
+def subtree_orgs(org: Org) -> list[Org]:
     ids = Org.objects.filter(subtree_q(org.path, "path")).values_list("pk", flat=True)
     return reminders.life_orgs(set(ids))
 
@@ -68,53 +78,121 @@ def _subtree_orgs(org: Org) -> list[Org]:
 def meetings_by_kind(org: Org, start: dt.date, end: dt.date) -> dict[str, int]:
     meetings = Meeting.objects.filter(subtree_q(org.path, "org__path"), held_on__range=(start, end))
     counts = Counter(dict(meetings.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")))
-    purposes = MeetingPurpose.objects.filter(meeting__in=meetings.values("pk"))
+    purposes = MeetingPurpose.objects.filter(
+        subtree_q(org.path, "meeting__org__path"), meeting__held_on__range=(start, end)
+    )
     counts.update(dict(purposes.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")))
     return dict(counts)
 
 
-def cadence_figures(orgs: list[Org], start: dt.date, end: dt.date, today: dt.date) -> list[CadenceFigure]:
+def _period_index(months: int, prefix: str = ""):
+    """held_month // 12 × periods a year + held_month % 12 // months: one number per period, the same
+    as _index(); integer arithmetic on the stored month number, no date function per row."""
+    held = F(f"{prefix}held_month")
+    return (held / Value(12)) * Value(_per_year(months)) + Mod(held, Value(12)) / Value(months)
+
+
+def _per_year(months: int) -> int:
+    return 12 // months if 12 % months == 0 else (11 // months) + 1
+
+
+def _pair_querysets(cadence: Cadence, months: int, root: Org, start: dt.date, end: dt.date, only: Q):
+    """The (org id, period index) of the cadence's meetings, and of the meetings that also served as
+    it, in the subtree and dates, for the orgs `only` admits (a filter on the meeting's org)."""
+    base = Meeting.objects.filter(subtree_q(root.path, "org__path"), only, held_on__range=(start, end))
+    meetings = base.filter(kind=cadence.kind)
+    purposes = MeetingPurpose.objects.filter(meeting__in=base.values("pk"), kind=cadence.kind)
+    if cadence.secretary_lecture:
+        meetings = meetings.filter(lecturer_is_secretary=True)
+        purposes = purposes.filter(meeting__lecturer_is_secretary=True)
+    return (
+        meetings.annotate(p=_period_index(months)).values_list("org_id", "p"),
+        purposes.annotate(p=_period_index(months, "meeting__")).values_list("meeting__org_id", "p"),
+    )
+
+
+def _count_pairs(pairs, **period) -> int:
+    """How many distinct (org, period) pairs fall in the periods `period` selects (p__lt=…, p=…)."""
+    meetings, purposes = pairs
+    return meetings.filter(**period).order_by().union(purposes.filter(**period).order_by()).count()
+
+
+def _index(day: dt.date, months: int) -> int:
+    return day.year * _per_year(months) + (day.month - 1) // months
+
+
+def _org_filter(cadence: Cadence, group: list[Org], applicable_everywhere: bool, min_full: int) -> Q:
+    """SQL for "the org is one the cadence applies to": by kind (and size) when the rule set is the same
+    for every org of the subtree, else the org ids of the group."""
+    if not applicable_everywhere:
+        return Q(org_id__in=[o.pk for o in group])
+    kinds = (GROUP_KINDS if cadence.applies_to == "group" else BRANCH_KINDS) - TEMPORARY_KINDS
+    only = Q(org__kind__in=list(kinds), org__dissolved_on=None)
+    if cadence.key == "committee" and min_full:
+        only &= Q(org_id__in=[o.pk for o in group])  # the branches big enough for a committee
+    return only
+
+
+def cadence_figures(
+    orgs: list[Org], start: dt.date, end: dt.date, today: dt.date, *, root: Org | None = None,
+    with_missing: bool = False,
+) -> list[CadenceFigure]:  # fmt: skip
     ids = [o.pk for o in orgs]
-    held = reminders.held_dates(ids, start, end)
     counts = reminders.member_counts(ids)
     cache = reminders.RuleCache(today)
+    root = root or (min(orgs, key=lambda o: o.depth) if orgs else None)
+    one_rule_set = len({id(cache.rules(o)) for o in orgs}) <= 1
     out = []
     for cadence in CADENCES:
         figure = CadenceFigure(cadence)
+        groups: dict[int, list[Org]] = defaultdict(list)
         for org in orgs:
             full, members = counts.get(org.pk, (0, 0))
             months = reminders.applies(cadence, org, reminders.OrgFacts(org, full, members), cache.rules(org))
-            if not months:
-                continue
-            first = max(start, org.founded_on) if org.founded_on else start
-            periods = periods_in(first, end, months)
-            done = held.get((org.pk, cadence.kind), [])
-            for s, e in periods:
-                figure.expected += 1
-                if reminders.was_held(done, cadence, s, e):
-                    figure.held += 1
-                else:
-                    figure.missing.append((org, period_label(s, months)))
-            s, e = period_of(end, months)
-            if e > end and reminders.was_held(done, cadence, s, end):  # not over, but already held
-                figure.expected += 1
-                figure.held += 1
+            if months:
+                groups[months].append(org)
+        for months, group in groups.items():
+            min_full = int(cache.rules(group[0])[cadence.rule_id].params.get("min_full_members") or 0)
+            only = _org_filter(cadence, group, one_rule_set and len(groups) == 1, min_full)
+            pairs = _pair_querysets(cadence, months, root, start, end, only)
+            last = _index(end, months)
+            running = period_of(end, months)[1] > end
+            complete_to = last - 1 if running else last
+            for org in group:
+                first = max(start, org.founded_on) if org.founded_on else start
+                figure.expected += max(0, complete_to - _index(first, months) + 1)
+            figure.held += _count_pairs(pairs, p__lte=complete_to)
+            if running:
+                now_held = _count_pairs(pairs, p=last)
+                figure.expected += now_held
+                figure.held += now_held
+            if with_missing:
+                held = set(pairs[0]) | set(pairs[1])
+                for org in group:
+                    first = max(start, org.founded_on) if org.founded_on else start
+                    for s, _e in periods_in(first, end, months):
+                        if (org.pk, _index(s, months)) not in held:
+                            figure.missing.append((org, period_label(s, months)))
         out.append(figure)
     return out
 
 
 def attendance(org: Org, start: dt.date, end: dt.date) -> tuple[int, int, list[tuple[Org, int, int]]]:
-    rows = (
-        Attendance.objects.filter(
-            subtree_q(org.path, "meeting__org__path"), meeting__held_on__range=(start, end)
-        )
-        .values("meeting__org_id")
-        .annotate(listed=Count("id"), present=Count("id", filter=Q(status="present")))
+    """(present, listed) over the subtree, and per org below: the org's own meetings first, then each
+    child with its subtree, in tree order."""
+    meetings = Meeting.objects.filter(
+        subtree_q(org.path, "org__path"), held_on__range=(start, end), listed_count__gt=0
     )
-    by_org = {r["meeting__org_id"]: (r["present"], r["listed"]) for r in rows}
-    orgs = {o.pk: o for o in Org.objects.filter(pk__in=by_org).order_by("path")}
-    listing = [(orgs[pk], *by_org[pk]) for pk in sorted(by_org, key=lambda pk: orgs[pk].path)]
-    return sum(p for p, _ in by_org.values()), sum(n for _, n in by_org.values()), listing
+    child_len = len(org.path) + STEPLEN
+    rows = (
+        meetings.annotate(branch=Substr(F("org__path"), 1, child_len))
+        .values("branch")
+        .annotate(listed=Sum("listed_count"), present=Sum("present_count"))
+    )
+    by_path = {r["branch"]: (r["present"] or 0, r["listed"] or 0) for r in rows}
+    orgs = {o.path: o for o in Org.objects.filter(path__in=list(by_path))}
+    listing = [(orgs[path], *by_path[path]) for path in sorted(by_path) if path in orgs]
+    return sum(p for p, _ in by_path.values()), sum(n for _, n in by_path.values()), listing
 
 
 def terms(org: Org, end: dt.date, today: dt.date) -> tuple[list[Committee], list[Committee]]:
@@ -136,15 +214,18 @@ def terms(org: Org, end: dt.date, today: dt.date) -> tuple[list[Committee], list
     return overdue, soon
 
 
-def org_life_figures(org: Org, start: dt.date, end: dt.date, today: dt.date) -> OrgLifeFigures:
+def org_life_figures(
+    org: Org, start: dt.date, end: dt.date, today: dt.date, *, with_missing: bool = False
+) -> OrgLifeFigures:
     """The figures of `org`'s subtree over [start, end]; the caller has checked the user's scope."""
-    orgs = _subtree_orgs(org)
+    orgs = subtree_orgs(org)
     present, listed, by_org = attendance(org, start, end)
     overdue, soon = terms(org, end, today)
     return OrgLifeFigures(
         org=org, start=start, end=end, meetings_by_kind=meetings_by_kind(org, start, end),
-        cadences=cadence_figures(orgs, start, end, today), attendance_present=present, attendance_listed=listed,
-        attendance_by_org=by_org, term_overdue=overdue, term_soon=soon,
+        cadences=cadence_figures(orgs, start, end, today, root=org, with_missing=with_missing),
+        attendance_present=present,
+        attendance_listed=listed, attendance_by_org=by_org, term_overdue=overdue, term_soon=soon,
     )  # fmt: skip
 
 

@@ -78,8 +78,11 @@ def missing(request, org_pk: int, cadence: str):
     if cadence not in CADENCE_BY_KEY:
         raise BadParameter("cadence", _("未知的组织生活类别。"))
     year, start, end, today = _period(request)
+    orgs = figures.subtree_orgs(org)
     (figure,) = [
-        f for f in figures.org_life_figures(org, start, end, today).cadences if f.cadence.key == cadence
+        f
+        for f in figures.cadence_figures(orgs, start, end, today, root=org, with_missing=True)
+        if f.cadence.key == cadence
     ]
     return render(
         request,

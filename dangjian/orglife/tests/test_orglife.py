@@ -243,7 +243,11 @@ def test_figures_count_cadences_and_attendance_with_their_records(world, seven):
         meeting_record(actor=None, org=seven, kind=K.THEMED_DAY, held_on=dt.date(2026, month, 15))
     meeting_record(actor=None, org=world.group_a1_1_1, kind=K.PARTY_GROUP, held_on=dt.date(2026, 4, 2))
     data = figures.org_life_figures(world.town_a1, start, end, TODAY)
-    themed = next(f for f in data.cadences if f.cadence.key == "themed")
+    themed = next(
+        f
+        for f in figures.org_life_figures(world.town_a1, start, end, TODAY, with_missing=True).cadences
+        if f.cadence.key == "themed"
+    )
     # Two branches × 11 finished months; the first branch held 3 of them.
     assert (themed.expected, themed.held) == (22, 3)
     assert len(themed.missing) == 19
