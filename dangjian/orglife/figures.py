@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Mod, Substr
+from django.db.models.functions import Substr
 
 from dangjian.meetings.models import Meeting, MeetingPurpose
 from dangjian.orglife import reminders
@@ -89,7 +89,8 @@ def _period_index(months: int, prefix: str = ""):
     """held_month // 12 × periods a year + held_month % 12 // months: one number per period, the same
     as _index(); integer arithmetic on the stored month number, no date function per row."""
     held = F(f"{prefix}held_month")
-    return (held / Value(12)) * Value(_per_year(months)) + Mod(held, Value(12)) / Value(months)
+    # `%` and `/` on integers stay integers in SQLite and PostgreSQL (SQLite's MOD() returns a float).
+    return (held / Value(12)) * Value(_per_year(months)) + (held % Value(12)) / Value(months)
 
 
 def _per_year(months: int) -> int:

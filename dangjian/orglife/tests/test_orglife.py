@@ -344,3 +344,15 @@ def test_overview_and_briefing_carry_appraisal_and_training(client, world, seven
         f"/documents/briefing/?org={world.town_a1.pk}&from=2026-01-01&to=2026-06-30"
     ).content.decode()
     assert "期间，举办各类培训班1个，培训3人次，其中村干部培训3人次；已培训村干部3人次。" in brief
+
+
+def test_quarterly_and_yearly_cadences_count_periods_not_meetings(world, seven):
+    for day in (dt.date(2026, 2, 10), dt.date(2026, 3, 10), dt.date(2026, 8, 10)):
+        meeting_record(actor=None, org=seven, kind=K.BRANCH_GENERAL, held_on=day, expected_voters=8, present_voters=8)
+    meeting_record(actor=None, org=seven, kind=K.THEMED_DAY, held_on=dt.date(2026, 11, 5), purposes=[K.LIFE_MEETING])
+    data = figures.org_life_figures(world.town_a1, dt.date(2026, 1, 1), TODAY, TODAY)
+    by_key = {f.cadence.key: f for f in data.cadences}
+    # Two branches × three finished quarters; the first held Q1 (twice) and Q3.
+    assert (by_key["general"].expected, by_key["general"].held) == (6, 2)
+    # The year is still running: only the branch that held its 组织生活会 counts, and it has.
+    assert (by_key["life"].expected, by_key["life"].held) == (1, 1)
