@@ -348,8 +348,12 @@ def test_overview_and_briefing_carry_appraisal_and_training(client, world, seven
 
 def test_quarterly_and_yearly_cadences_count_periods_not_meetings(world, seven):
     for day in (dt.date(2026, 2, 10), dt.date(2026, 3, 10), dt.date(2026, 8, 10)):
-        meeting_record(actor=None, org=seven, kind=K.BRANCH_GENERAL, held_on=day, expected_voters=8, present_voters=8)
-    meeting_record(actor=None, org=seven, kind=K.THEMED_DAY, held_on=dt.date(2026, 11, 5), purposes=[K.LIFE_MEETING])
+        meeting_record(
+            actor=None, org=seven, kind=K.BRANCH_GENERAL, held_on=day, expected_voters=8, present_voters=8
+        )
+    meeting_record(
+        actor=None, org=seven, kind=K.THEMED_DAY, held_on=dt.date(2026, 11, 5), purposes=[K.LIFE_MEETING]
+    )
     data = figures.org_life_figures(world.town_a1, dt.date(2026, 1, 1), TODAY, TODAY)
     by_key = {f.cadence.key: f for f in data.cadences}
     # Two branches × three finished quarters; the first held Q1 (twice) and Q3.

@@ -20,6 +20,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库已有数据。演示数据只能载入空数据库（可加 --if-empty 跳过）。")
         started = time.perf_counter()
+
         def log(message: str) -> None:  # each step with the seconds since the start, to see what is slow
             self.stdout.write(f"[{time.perf_counter() - started:6.1f} s] {message}")
 
