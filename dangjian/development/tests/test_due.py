@@ -63,7 +63,8 @@ def test_inactive_branches_and_scope(world, frozen):
     inactive = set(DueItem.objects.filter(kind=DueKind.INACTIVE_BRANCH).values_list("org__code", flat=True))
     assert "BR-A1-1" not in inactive and {"BR-A1-2", "BR-B-1"} <= inactive
     secretary_items = list(due_for(world.secretary))
-    assert {i.org.code for i in secretary_items} == {"BR-A1-1"}
+    # The branch and its party group (whose 党小组会 is due too), nothing outside the branch.
+    assert {i.org.code for i in secretary_items} == {"BR-A1-1", "GRP-A1-1-1"}
     assert list(due_for(world.outsider)) == []
     assert {"BR-B-1"} <= {i.org.code for i in due_for(world.admin, world.county_b)}
 
