@@ -121,12 +121,20 @@ class MeetingPurpose(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="purposes")
     kind = models.CharField(_("同时作为"), max_length=32, choices=MeetingKind.choices)
+    # The meeting's org and dates, copied (kept by the meeting services): the figures count a
+    # purpose like a meeting of its kind without joining every meeting of the year.
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", null=True)
+    held_on = models.DateField(null=True)
+    held_month = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("会议同时作为")
         verbose_name_plural = _("会议同时作为")
         constraints = [models.UniqueConstraint(fields=["meeting", "kind"], name="meeting_purpose_unique")]
-        indexes = [models.Index(fields=["kind", "meeting"], name="meeting_purpose_kind")]
+        indexes = [
+            models.Index(fields=["kind", "meeting"], name="meeting_purpose_kind"),
+            models.Index(fields=["kind", "held_on"], name="meeting_purpose_kind_day"),
+        ]
 
     def __str__(self) -> str:
         return str(self.get_kind_display())

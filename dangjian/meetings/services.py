@@ -139,9 +139,11 @@ def _clean_purposes(kind: str, purposes) -> list[str]:
 
 def _save_purposes(meeting: Meeting, purposes: list[str]) -> None:
     meeting.purposes.exclude(kind__in=purposes).delete()
+    copied = {"org_id": meeting.org_id, "held_on": meeting.held_on, "held_month": meeting.held_month}
+    meeting.purposes.update(**copied)  # the date may have been corrected
     have = set(meeting.purposes.values_list("kind", flat=True))
     MeetingPurpose.objects.bulk_create(
-        [MeetingPurpose(meeting=meeting, kind=k) for k in purposes if k not in have]
+        [MeetingPurpose(meeting=meeting, kind=k, **copied) for k in purposes if k not in have]
     )
 
 
@@ -572,8 +574,9 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
             raise RuntimeError("meetings_bulk_record needs to be the only writer of meetings while it runs")
         ledger.seal_rows(model=Meeting, pks=ids)
         insert_values(
-            MeetingPurpose, ("meeting_id", "kind"),
-            [(pk, k) for pk, (_s, _v, kinds, _a) in zip(ids, rows, strict=True) for k in kinds],
+            MeetingPurpose, ("meeting_id", "kind", "org_id", "held_on", "held_month"),
+            [(pk, k, spec["org"].pk, values["held_on"], month_number(values["held_on"]))
+             for pk, (spec, values, kinds, _a) in zip(ids, rows, strict=True) for k in kinds],
         )  # fmt: skip
         attendance = [
             (pk, pid, status, reason, voter)

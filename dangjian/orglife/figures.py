@@ -23,6 +23,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Substr
 
@@ -78,9 +79,7 @@ def subtree_orgs(org: Org) -> list[Org]:
 def meetings_by_kind(org: Org, start: dt.date, end: dt.date) -> dict[str, int]:
     meetings = Meeting.objects.filter(subtree_q(org.path, "org__path"), held_on__range=(start, end))
     counts = Counter(dict(meetings.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")))
-    purposes = MeetingPurpose.objects.filter(
-        subtree_q(org.path, "meeting__org__path"), meeting__held_on__range=(start, end)
-    )
+    purposes = MeetingPurpose.objects.filter(subtree_q(org.path, "org__path"), held_on__range=(start, end))
     counts.update(dict(purposes.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")))
     return dict(counts)
 
@@ -99,23 +98,35 @@ def _per_year(months: int) -> int:
 
 def _pair_querysets(cadence: Cadence, months: int, root: Org, start: dt.date, end: dt.date, only: Q):
     """The (org id, period index) of the cadence's meetings, and of the meetings that also served as
-    it, in the subtree and dates, for the orgs `only` admits (a filter on the meeting's org)."""
-    base = Meeting.objects.filter(subtree_q(root.path, "org__path"), only, held_on__range=(start, end))
-    meetings = base.filter(kind=cadence.kind)
-    purposes = MeetingPurpose.objects.filter(meeting__in=base.values("pk"), kind=cadence.kind)
+    it (their purposes carry the org and the dates), in the subtree and dates, for the orgs `only`
+    admits (a filter written on the org: `org__…`, `org_id…`)."""
+    meetings = Meeting.objects.filter(
+        subtree_q(root.path, "org__path"), only, held_on__range=(start, end), kind=cadence.kind
+    )
+    purposes = MeetingPurpose.objects.filter(
+        subtree_q(root.path, "org__path"), only, held_on__range=(start, end), kind=cadence.kind
+    )
     if cadence.secretary_lecture:
         meetings = meetings.filter(lecturer_is_secretary=True)
         purposes = purposes.filter(meeting__lecturer_is_secretary=True)
     return (
-        meetings.annotate(p=_period_index(months)).values_list("org_id", "p"),
-        purposes.annotate(p=_period_index(months, "meeting__")).values_list("meeting__org_id", "p"),
+        meetings.order_by().annotate(p=_period_index(months)).values_list("org_id", "p"),
+        purposes.order_by().annotate(p=_period_index(months)).values_list("org_id", "p"),
     )
 
 
-def _count_pairs(pairs, **period) -> int:
-    """How many distinct (org, period) pairs fall in the periods `period` selects (p__lt=…, p=…)."""
-    meetings, purposes = pairs
-    return meetings.filter(**period).order_by().union(purposes.filter(**period).order_by()).count()
+def _count_pairs(pairs, complete_to: int, running: int | None) -> tuple[int, int]:
+    """(distinct (org, period) pairs in the finished periods, pairs in the running one): one query."""
+    (m_sql, m_params), (p_sql, p_params) = (qs.query.sql_with_params() for qs in pairs)
+    sql = (
+        "SELECT COALESCE(SUM(CASE WHEN p <= %s THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN p = %s THEN 1 ELSE 0 END), 0) "
+        f"FROM (SELECT * FROM ({m_sql}) m UNION SELECT * FROM ({p_sql}) u) pairs"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [complete_to, -1 if running is None else running, *m_params, *p_params])
+        done, now = cursor.fetchone()
+    return int(done), int(now)
 
 
 def _index(day: dt.date, months: int) -> int:
@@ -162,11 +173,10 @@ def cadence_figures(
             for org in group:
                 first = max(start, org.founded_on) if org.founded_on else start
                 figure.expected += max(0, complete_to - _index(first, months) + 1)
-            figure.held += _count_pairs(pairs, p__lte=complete_to)
-            if running:
-                now_held = _count_pairs(pairs, p=last)
-                figure.expected += now_held
-                figure.held += now_held
+            done, now_held = _count_pairs(pairs, complete_to, last if running else None)
+            figure.held += done
+            figure.expected += now_held
+            figure.held += now_held
             if with_missing:
                 held = set(pairs[0]) | set(pairs[1])
                 for org in group:

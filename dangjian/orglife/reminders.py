@@ -45,8 +45,15 @@ class RuleCache:
         self.day = day
         self.active = list(RuleSet.objects.filter(is_active=True).select_related("org"))
         self._by_ruleset: dict[int | None, dict] = {}
+        self._by_org: dict[int, dict] = {}
 
     def rules(self, org: Org) -> dict:
+        if (known := self._by_org.get(org.pk)) is not None:
+            return known
+        self._by_org[org.pk] = found = self._rules(org)
+        return found
+
+    def _rules(self, org: Org) -> dict:
         ruleset = ruleset_for(org, self.day, self.active)
         key = ruleset.pk if ruleset else None
         if key not in self._by_ruleset:
