@@ -61,8 +61,8 @@ class OrgLifeFigures:
     attendance_present: int
     attendance_listed: int
     attendance_by_org: list[tuple[Org, int, int]]
-    term_overdue: list[Committee]
-    term_soon: list[Committee]
+    term_overdue: list[Term]
+    term_soon: list[Term]
 
     @property
     def attendance_rate(self) -> float | None:
@@ -72,8 +72,7 @@ class OrgLifeFigures:
 
 
 def subtree_orgs(org: Org) -> list[Org]:
-    ids = Org.objects.filter(subtree_q(org.path, "path")).values_list("pk", flat=True)
-    return reminders.life_orgs(set(ids))
+    return reminders.life_orgs(None, under=org, light=True)
 
 
 def meetings_by_kind(org: Org, start: dt.date, end: dt.date) -> dict[str, int]:
@@ -147,12 +146,11 @@ def _org_filter(cadence: Cadence, group: list[Org], applicable_everywhere: bool,
 
 def cadence_figures(
     orgs: list[Org], start: dt.date, end: dt.date, today: dt.date, *, root: Org | None = None,
-    with_missing: bool = False,
+    with_missing: bool = False, cache=None,
 ) -> list[CadenceFigure]:  # fmt: skip
-    ids = [o.pk for o in orgs]
-    counts = reminders.member_counts(ids)
-    cache = reminders.RuleCache(today)
     root = root or (min(orgs, key=lambda o: o.depth) if orgs else None)
+    counts = reminders.member_counts(None, under=root) if root is not None else {}
+    cache = cache or reminders.RuleCache(today)
     one_rule_set = len({id(cache.rules(o)) for o in orgs}) <= 1
     out = []
     for cadence in CADENCES:
@@ -206,22 +204,35 @@ def attendance(org: Org, start: dt.date, end: dt.date) -> tuple[int, int, list[t
     return sum(p for p, _ in by_path.values()), sum(n for _, n in by_path.values()), listing
 
 
-def terms(org: Org, end: dt.date, today: dt.date) -> tuple[list[Committee], list[Committee]]:
-    current = list(
-        Committee.objects.filter(
-            subtree_q(org.path, "org__path"), ended_on__isnull=True, org__dissolved_on=None
-        )
-        .select_related("org")
+@dataclass(frozen=True)
+class Term:
+    """A current committee whose term is over or ending: the org and the end of the term."""
+
+    org: Org
+    term_ends_on: dt.date
+
+    @property
+    def org_id(self) -> int:
+        return self.org.pk
+
+
+def terms(orgs: dict[int, Org], org: Org, end: dt.date, cache) -> tuple[list[Term], list[Term]]:
+    """The current committees of the subtree (`orgs`: its orgs by id) over or ending by `end`."""
+    rows = (
+        Committee.objects.filter(subtree_q(org.path, "org__path"), ended_on__isnull=True)
         .order_by("term_ends_on", "org__path")
+        .values_list("org_id", "term_ends_on")
     )
-    cache = reminders.RuleCache(today)
     overdue, soon = [], []
-    for committee in current:
-        months = int(cache.rules(committee.org)["R-TERM"].params.get("remind_months") or 6)
-        if committee.term_ends_on < end:
-            overdue.append(committee)
-        elif committee.term_ends_on <= add_months(end, months):
-            soon.append(committee)
+    for org_id, ends in rows:
+        holder = orgs.get(org_id)
+        if holder is None:  # dissolved, or not an org that elects one
+            continue
+        months = int(cache.rules(holder)["R-TERM"].params.get("remind_months") or 6)
+        if ends < end:
+            overdue.append(Term(holder, ends))
+        elif ends <= add_months(end, months):
+            soon.append(Term(holder, ends))
     return overdue, soon
 
 
@@ -230,11 +241,12 @@ def org_life_figures(
 ) -> OrgLifeFigures:
     """The figures of `org`'s subtree over [start, end]; the caller has checked the user's scope."""
     orgs = subtree_orgs(org)
+    cache = reminders.RuleCache(today)
     present, listed, by_org = attendance(org, start, end)
-    overdue, soon = terms(org, end, today)
+    overdue, soon = terms({o.pk: o for o in orgs}, org, end, cache)
     return OrgLifeFigures(
         org=org, start=start, end=end, meetings_by_kind=meetings_by_kind(org, start, end),
-        cadences=cadence_figures(orgs, start, end, today, root=org, with_missing=with_missing),
+        cadences=cadence_figures(orgs, start, end, today, root=org, with_missing=with_missing, cache=cache),
         attendance_present=present,
         attendance_listed=listed, attendance_by_org=by_org, term_overdue=overdue, term_soon=soon,
     )  # fmt: skip

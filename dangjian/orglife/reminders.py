@@ -26,7 +26,7 @@ from dangjian.development.services import rule_in_force, ruleset_for
 from dangjian.meetings.models import Meeting, MeetingPurpose
 from dangjian.orglife.cadence import CADENCES, Cadence, period_label, period_months, period_of
 from dangjian.orglife.models import Committee
-from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, Org, OrgKind
+from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, Org, OrgKind, subtree_q
 from dangjian.people.models import MEMBER_STANDINGS, Person, Standing
 
 SOURCE = "orglife"
@@ -71,8 +71,13 @@ class OrgFacts:
     first_meeting: dt.date | None = None
 
 
-def life_orgs(org_ids: set[int] | None) -> list[Org]:
-    """Branches and groups (cadences), general branches and grassroots committees (terms)."""
+LIGHT_FIELDS = ("id", "path", "depth", "name", "kind", "unit_type", "founded_on", "dissolved_on", "is_local_committee",
+                "has_approval_authority")  # fmt: skip
+
+
+def life_orgs(org_ids: set[int] | None, *, under: Org | None = None, light: bool = False) -> list[Org]:
+    """Branches and groups (cadences), general branches and grassroots committees (terms): of the
+    ids given, or of `under`'s subtree, or all."""
     kinds = {
         *BRANCH_KINDS,
         *GROUP_KINDS,
@@ -84,15 +89,22 @@ def life_orgs(org_ids: set[int] | None) -> list[Org]:
     qs = Org.objects.filter(kind__in=kinds, dissolved_on__isnull=True, is_local_committee=False)
     if org_ids is not None:
         qs = qs.filter(pk__in=org_ids)
+    if under is not None:
+        qs = qs.filter(subtree_q(under.path, "path"))
+    if light:  # the fields the rules and figures read: a city has some 15,000 orgs
+        qs = qs.only(*LIGHT_FIELDS)
     return list(qs.order_by("path"))
 
 
-def member_counts(org_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{org id: (full members, members)} of the people directly in each org, on the books today."""
-    rows = (
-        Person.objects.filter(org_id__in=org_ids, reduction="", standing__in=MEMBER_STANDINGS)
-        .values("org_id")
-        .annotate(full=Count("id", filter=Q(standing=Standing.FULL)), members=Count("id"))
+def member_counts(org_ids: list[int] | None, *, under: Org | None = None) -> dict[int, tuple[int, int]]:
+    """{org id: (full members, members)} of the people directly in each org (of the ids, or of
+    `under`'s subtree), on the books today."""
+    people = Person.objects.filter(reduction="", standing__in=MEMBER_STANDINGS)
+    people = people.filter(org_id__in=org_ids) if org_ids is not None else people
+    if under is not None:
+        people = people.filter(subtree_q(under.path, "org__path"))
+    rows = people.values("org_id").annotate(
+        full=Count("id", filter=Q(standing=Standing.FULL)), members=Count("id")
     )
     return {r["org_id"]: (r["full"], r["members"]) for r in rows}
 
@@ -222,7 +234,7 @@ def compute(today: dt.date, org_ids: set[int] | None) -> list[DueItem]:
         return []
     ids = [o.pk for o in orgs]
     scoped = None if org_ids is None else ids
-    counts = member_counts(ids)
+    counts = member_counts(None if org_ids is None else ids)
     first = Meeting.objects.values("org_id").annotate(first=Min("held_on"))
     if scoped is not None:
         first = first.filter(org_id__in=scoped)
