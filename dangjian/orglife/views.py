@@ -64,7 +64,8 @@ def overview(request, org_pk: int):
         {
             "nav": "orgs", "org": org, "crumbs": _crumbs(request.user, org), "year": year, "start": start,
             "end": end, "figures": data, "kinds": kinds, "years": range(today.year, today.year - 5, -1),
-            "appraisal": appraisal_figures(request.user, org, year),
+            # The 民主评议 of a year is held at its end or early the next: this year shows last year's.
+            "appraisal": appraisal_figures(request.user, org, year - 1 if year == today.year else year),
             "training": training_figures(request.user, org, start, end),
         },
     )  # fmt: skip
