@@ -296,11 +296,17 @@ def followup_decide(
             errors.setdefault("deadline", []).append(_("改正期限应晚于处置决定日期。"))
     else:
         deadline = None
+    return _followup_save(actor, followup, errors, measure=measure, decided_on=decided_on, deadline=deadline)
+
+
+def _followup_save(actor, followup: FollowUp, errors: dict[str, list[str]], **values) -> FollowUp:
+    """Refuse on `errors`, else write `values` and record the change."""
     if errors:
         raise ValidationError(errors)
     before = _followup_snapshot(followup)
-    followup.measure, followup.decided_on, followup.deadline = measure, decided_on, deadline
-    followup.save(update_fields=["measure", "decided_on", "deadline"])
+    for name, value in values.items():
+        setattr(followup, name, value)
+    followup.save(update_fields=list(values))
     record_change(
         actor=actor,
         action=ChangeAction.UPDATE,
@@ -338,19 +344,7 @@ def followup_close(
             errors.setdefault("outcome_on", []).append(_("结果日期不能早于处置决定日期。"))
     if len(note) > OUTCOME_NOTE_LIMIT:
         errors.setdefault("note", []).append(_("结果说明不能超过%(n)d个字。") % {"n": OUTCOME_NOTE_LIMIT})
-    if errors:
-        raise ValidationError(errors)
-    before = _followup_snapshot(followup)
-    followup.outcome, followup.outcome_on, followup.outcome_note = outcome, outcome_on, note
-    followup.save(update_fields=["outcome", "outcome_on", "outcome_note"])
-    record_change(
-        actor=actor,
-        action=ChangeAction.UPDATE,
-        obj=followup,
-        before=before,
-        after=_followup_snapshot(followup),
-    )
-    return followup
+    return _followup_save(actor, followup, errors, outcome=outcome, outcome_on=outcome_on, outcome_note=note)
 
 
 @transaction.atomic
