@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts import scope
 from dangjian.development.selectors import get_case_for_user
-from dangjian.documents import briefing, pdf, selectors, services, word
+from dangjian.documents import briefing, meeting_record, pdf, selectors, services, word
 from dangjian.documents.models import ExportJob, ExportKind, ExportStatus, TemplateKind
 from dangjian.orgs.fields import OrgPickerForm
 from dangjian.orgs.models import Org, OrgKind
@@ -211,7 +211,7 @@ def meeting_document(request, pk):
 
     meeting = get_meeting_for_user(request.user, pk)
     today = timezone.localdate()
-    context = word.meeting_context(
+    context = meeting_record.meeting_context(
         meeting, attendance_of(meeting), list(resolutions_of(meeting)), today=today
     )
     try:
