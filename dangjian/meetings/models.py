@@ -245,3 +245,39 @@ class Resolution(models.Model):
             written_yes=self.written_yes,
             secret_ballot=self.secret_ballot,
         )
+
+
+MONTHS = range(1, 13)
+
+
+class MeetingTally(models.Model):
+    """One org's meetings of one kind in one year, as its kind or as one of its purposes: the months
+    held as bits (bit m-1 for month m; `secretary_months`: the 党课 its secretary gave), how many in
+    each month (`n1`…`n12`) and, on the row of the meeting's own kind, the attendance totals of each
+    month (`listed1`…, `present1`…).
+
+    Derived from the meetings and kept by the meeting services (tally.py), so the figures of a city
+    for whole months read one row per org and kind instead of a year of meetings. `tally.rebuild`
+    recomputes it; `tally.differences` compares it with a recount.
+    """
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=32, choices=MeetingKind.choices)
+    months = models.PositiveIntegerField(default=0)
+    secretary_months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("会议月度汇总")
+        verbose_name_plural = _("会议月度汇总")
+        constraints = [models.UniqueConstraint(fields=["org", "year", "kind"], name="meeting_tally_unique")]
+        indexes = [models.Index(fields=["kind", "year"], name="meeting_tally_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year} {self.kind} {self.months:012b}"
+
+
+TALLY_COUNTS = ("n", "listed", "present")
+for _month in MONTHS:
+    for _prefix in TALLY_COUNTS:
+        MeetingTally.add_to_class(f"{_prefix}{_month}", models.PositiveIntegerField(default=0))

@@ -22,7 +22,7 @@ from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import field_label, record_change, snapshot
 from dangjian.base import uploads
-from dangjian.meetings import hooks, rules
+from dangjian.meetings import hooks, rules, tally
 from dangjian.meetings import roster as roster_module
 from dangjian.meetings.models import (
     Attendance,
@@ -196,6 +196,7 @@ def meeting_record(
     meeting.save()
     _save_purposes(meeting, purposes)
     record_change(actor=actor, action=ChangeAction.CREATE, obj=meeting, after=_meeting_snapshot(meeting))
+    tally.refresh([org.pk])
     hooks.meetings_changed(org.pk)
     return meeting
 
@@ -292,6 +293,7 @@ def _meeting_update(*, actor, meeting: Meeting, changes: dict, from_attendance: 
         if cadence_before != (values["kind"], values["held_on"], values["lecturer_is_secretary"]) or (
             before.get(PURPOSE_KEY) != after.get(PURPOSE_KEY)
         ):
+            tally.refresh([meeting.org_id])
             hooks.meetings_changed(meeting.org_id)
     return meeting
 
@@ -488,6 +490,7 @@ def attendance_record(
         listed_count=len(statuses), present_count=statuses.count(AttendanceStatus.PRESENT)
     )
     meeting.refresh_from_db(fields=["listed_count", "present_count"])
+    tally.refresh([meeting.org_id])
     if meeting.kind in rules.DECISION_KINDS:
         expected, present = _attendance_counts(meeting)
         changes = {"expected_voters": expected, "present_voters": present}
@@ -584,6 +587,7 @@ def meetings_bulk_record(*, actor, meetings: list[dict], log_message: str) -> in
             for pid, status, reason, voter in entries
         ]
         insert_values(Attendance, ("meeting_id", "person_id", "status", "reason", "is_voter"), attendance)
+        tally.refresh({spec["org"].pk for spec, _v, _k, _a in rows})
         if ids:
             record_change(
                 actor=actor, action=ChangeAction.CREATE, obj=Meeting.objects.get(pk=ids[0]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from dangjian.meetings.models import MeetingKind
@@ -17,8 +18,9 @@ TOLD = (  # (kind, verb, label): the order of the sentence
 
 
 def section(org, period) -> tuple[str, list]:
-    counts = figures.meetings_by_kind(org, period.start, period.end)
-    present, listed, _by_org = figures.attendance(org, period.start, period.end)
+    today = timezone.localdate()
+    counts = figures.meetings_by_kind(org, period.start, period.end, today)
+    present, listed, _by_org = figures.attendance(org, period.start, period.end, today=today)
     url = reverse("meeting-list", args=[org.pk])
     rows = [
         (f"meetings_{kind}", f"{label}（次）", counts.get(kind, 0),

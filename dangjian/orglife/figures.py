@@ -20,18 +20,19 @@ period) over the meetings and one over their purposes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
-from dangjian.meetings.models import Meeting, MeetingPurpose
+from dangjian.meetings.models import Meeting, MeetingPurpose, MeetingTally
 from dangjian.orglife import reminders
 from dangjian.orglife.cadence import CADENCES, Cadence, period_label, period_of, periods_in
 from dangjian.orglife.models import Committee
-from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, STEPLEN, TEMPORARY_KINDS, Org, subtree_q
+from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, STEPLEN, TEMPORARY_KINDS, Org, subtree_q, within_q
 from dangjian.workcal.calendar import add_months
 
 
@@ -75,10 +76,31 @@ def subtree_orgs(org: Org) -> list[Org]:
     return reminders.life_orgs(None, under=org, light=True)
 
 
-def meetings_by_kind(org: Org, start: dt.date, end: dt.date) -> dict[str, int]:
-    meetings = Meeting.objects.filter(subtree_q(org.path, "org__path"), held_on__range=(start, end))
+def _month_sum(prefix: str, start: dt.date, end: dt.date):
+    """The tally's monthly `prefix` columns summed over the months of [start, end], year by year."""
+    terms = []
+    for year in range(start.year, end.year + 1):
+        first = start.month if year == start.year else 1
+        last = end.month if year == end.year else 12
+        months = functools.reduce(operator.add, (F(f"{prefix}{m}") for m in range(first, last + 1)))
+        terms.append(When(year=year, then=months))
+    return Sum(Case(*terms, default=Value(0), output_field=IntegerField()))
+
+
+def _tally(org: Org, start: dt.date, end: dt.date):
+    return MeetingTally.objects.filter(
+        within_q(org, "org__path"), year__range=(start.year, end.year)
+    ).order_by()
+
+
+def meetings_by_kind(org: Org, start: dt.date, end: dt.date, today: dt.date | None = None) -> dict[str, int]:
+    if today is not None and _whole_months(start, end, today):
+        rows = _tally(org, start, end).values_list("kind").annotate(n=_month_sum("n", start, end))
+        return {kind: n for kind, n in rows if n}
+    within = within_q(org, "org__path")
+    meetings = Meeting.objects.filter(within, held_on__range=(start, end))
     counts = Counter(dict(meetings.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")))
-    purposes = MeetingPurpose.objects.filter(subtree_q(org.path, "org__path"), held_on__range=(start, end))
+    purposes = MeetingPurpose.objects.filter(within, held_on__range=(start, end))
     counts.update(dict(purposes.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")))
     return dict(counts)
 
@@ -128,6 +150,57 @@ def _count_pairs(pairs, complete_to: int, running: int | None) -> tuple[int, int
     return int(done), int(now)
 
 
+def _whole_months(start: dt.date, end: dt.date, today: dt.date) -> bool:
+    """Whether [start, end] holds whole months as far as meetings go: it starts on the 1st and ends
+    on a month's last day or on or after today (no meeting is recorded for a future day)."""
+    return start.day == 1 and (end >= today or (end + dt.timedelta(days=1)).day == 1)
+
+
+def _month_bits(first: int, last: int) -> int:
+    """Bits of the months first..last (1-12) of a year."""
+    return ((1 << last) - 1) & ~((1 << (first - 1)) - 1) if first <= last else 0
+
+
+def _mask_counts(
+    cadence: Cadence, months: int, root: Org, start: dt.date, end: dt.date, only: Q, complete_to: int,
+    running: int | None,
+) -> tuple[int, int]:  # fmt: skip
+    """_count_pairs from the MeetingTally tally: one row per org and year, a period held when its
+    months' bits meet the row's (only the months within [start, end] count)."""
+    per_year = 12 // months
+    column = "secretary_months" if cadence.secretary_lecture else "months"
+    done, now = [], []
+    for year in range(start.year, end.year + 1):
+        window = _month_bits(start.month if year == start.year else 1, end.month if year == end.year else 12)
+        for quarter in range(per_year):
+            bits = _month_bits(quarter * months + 1, (quarter + 1) * months) & window
+            index = year * per_year + quarter
+            if not bits:
+                continue
+            if index <= complete_to:
+                done.append((year, bits))
+            elif running is not None and index == running:
+                now.append((year, bits))
+    if not done and not now:
+        return 0, 0
+    rows = MeetingTally.objects.filter(
+        within_q(root, "org__path"), only, kind=cadence.kind, year__range=(start.year, end.year)
+    )
+    sql, params = rows.order_by().values_list("year", column).query.sql_with_params()
+
+    def total(terms) -> str:
+        # One CASE per period (a row holds many periods); the years and bits are our own integers.
+        cases = [
+            f"CASE WHEN t.year = {int(y)} AND (t.{column} & {int(b)}) > 0 THEN 1 ELSE 0 END" for y, b in terms
+        ]
+        return f"COALESCE(SUM({' + '.join(cases)}), 0)" if cases else "0"
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {total(done)}, {total(now)} FROM ({sql}) t", params)
+        held, running_held = cursor.fetchone()
+    return int(held), int(running_held)
+
+
 def _index(day: dt.date, months: int) -> int:
     return day.year * _per_year(months) + (day.month - 1) // months
 
@@ -151,27 +224,45 @@ def cadence_figures(
     root = root or (min(orgs, key=lambda o: o.depth) if orgs else None)
     counts = reminders.member_counts(None, under=root) if root is not None else {}
     cache = cache or reminders.RuleCache(today)
-    one_rule_set = len({id(cache.rules(o)) for o in orgs}) <= 1
+    # Orgs of one kind, rule set, size and first month counted are alike for every cadence: the
+    # periods and the expected counts are worked out once per profile, not once per org.
+    profiles: dict[tuple, list[Org]] = defaultdict(list)
+    rule_sets: dict[int, dict] = {}
+    for org in orgs:
+        rules = cache.rules(org)
+        rule_sets[id(rules)] = rules
+        first = max(start, org.founded_on) if org.founded_on else start
+        profiles[(org.kind, id(rules), counts.get(org.pk, (0, 0)), first.year, first.month)].append(org)
+    one_rule_set = len(rule_sets) <= 1
     out = []
     for cadence in CADENCES:
         figure = CadenceFigure(cadence)
-        groups: dict[int, list[Org]] = defaultdict(list)
-        for org in orgs:
-            full, members = counts.get(org.pk, (0, 0))
-            months = reminders.applies(cadence, org, reminders.OrgFacts(org, full, members), cache.rules(org))
+        groups: dict[int, list[tuple[tuple, list[Org]]]] = defaultdict(list)
+        for profile, members in profiles.items():
+            _kind, rules_id, (full, count), _y, _m = profile
+            months = reminders.applies(
+                cadence, members[0], reminders.OrgFacts(members[0], full, count), rule_sets[rules_id]
+            )
             if months:
-                groups[months].append(org)
-        for months, group in groups.items():
+                groups[months].append((profile, members))
+        for months, profiled in groups.items():
+            group = [org for _p, members in profiled for org in members]
             min_full = int(cache.rules(group[0])[cadence.rule_id].params.get("min_full_members") or 0)
             only = _org_filter(cadence, group, one_rule_set and len(groups) == 1, min_full)
-            pairs = _pair_querysets(cadence, months, root, start, end, only)
             last = _index(end, months)
             running = period_of(end, months)[1] > end
             complete_to = last - 1 if running else last
-            for org in group:
-                first = max(start, org.founded_on) if org.founded_on else start
-                figure.expected += max(0, complete_to - _index(first, months) + 1)
-            done, now_held = _count_pairs(pairs, complete_to, last if running else None)
+            for (_k, _r, _c, year, month), members in profiled:
+                first_index = _index(dt.date(year, month, 1), months)
+                figure.expected += len(members) * max(0, complete_to - first_index + 1)
+            pairs = None
+            if not with_missing and 12 % months == 0 and _whole_months(start, end, today):
+                done, now_held = _mask_counts(
+                    cadence, months, root, start, end, only, complete_to, last if running else None
+                )
+            else:
+                pairs = _pair_querysets(cadence, months, root, start, end, only)
+                done, now_held = _count_pairs(pairs, complete_to, last if running else None)
             figure.held += done
             figure.expected += now_held
             figure.held += now_held
@@ -186,19 +277,38 @@ def cadence_figures(
     return out
 
 
-def attendance(org: Org, start: dt.date, end: dt.date) -> tuple[int, int, list[tuple[Org, int, int]]]:
+def attendance(
+    org: Org, start: dt.date, end: dt.date, paths: dict[int, str] | None = None, today: dt.date | None = None
+) -> tuple[int, int, list[tuple[Org, int, int]]]:
     """(present, listed) over the subtree, and per org below: the org's own meetings first, then each
-    child with its subtree, in tree order."""
-    meetings = Meeting.objects.filter(
-        subtree_q(org.path, "org__path"), held_on__range=(start, end), listed_count__gt=0
-    )
+    child with its subtree, in tree order. The totals are summed per meeting org in SQL and per
+    child here (`paths`: org paths the caller already holds, by id)."""
+    if today is not None and _whole_months(start, end, today):
+        rows = (
+            _tally(org, start, end)
+            .values_list("org_id")
+            .annotate(present=_month_sum("present", start, end), listed=_month_sum("listed", start, end))
+        )
+    else:
+        rows = (
+            Meeting.objects.filter(
+                within_q(org, "org__path"), held_on__range=(start, end), listed_count__gt=0
+            )
+            .order_by()
+            .values_list("org_id")
+            .annotate(present=Sum("present_count"), listed=Sum("listed_count"))
+        )
+    per_org = {org_id: (present or 0, listed or 0) for org_id, present, listed in rows if listed}
+    paths = dict(paths or {})
+    unknown = [pk for pk in per_org if pk not in paths]
+    for i in range(0, len(unknown), 500):
+        paths.update(Org.objects.filter(pk__in=unknown[i : i + 500]).values_list("pk", "path"))
     child_len = len(org.path) + STEPLEN
-    rows = (
-        meetings.annotate(branch=Substr(F("org__path"), 1, child_len))
-        .values("branch")
-        .annotate(listed=Sum("listed_count"), present=Sum("present_count"))
-    )
-    by_path = {r["branch"]: (r["present"] or 0, r["listed"] or 0) for r in rows}
+    by_path: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for org_id, (present, listed) in per_org.items():
+        total = by_path[paths[org_id][:child_len]]
+        total[0] += present
+        total[1] += listed
     orgs = {o.path: o for o in Org.objects.filter(path__in=list(by_path))}
     listing = [(orgs[path], *by_path[path]) for path in sorted(by_path) if path in orgs]
     return sum(p for p, _ in by_path.values()), sum(n for _, n in by_path.values()), listing
@@ -242,10 +352,10 @@ def org_life_figures(
     """The figures of `org`'s subtree over [start, end]; the caller has checked the user's scope."""
     orgs = subtree_orgs(org)
     cache = reminders.RuleCache(today)
-    present, listed, by_org = attendance(org, start, end)
+    present, listed, by_org = attendance(org, start, end, {o.pk: o.path for o in orgs}, today)
     overdue, soon = terms({o.pk: o for o in orgs}, org, end, cache)
     return OrgLifeFigures(
-        org=org, start=start, end=end, meetings_by_kind=meetings_by_kind(org, start, end),
+        org=org, start=start, end=end, meetings_by_kind=meetings_by_kind(org, start, end, today),
         cadences=cadence_figures(orgs, start, end, today, root=org, with_missing=with_missing, cache=cache),
         attendance_present=present,
         attendance_listed=listed, attendance_by_org=by_org, term_overdue=overdue, term_soon=soon,

@@ -26,7 +26,7 @@ from dangjian.development.services import rule_in_force, ruleset_for
 from dangjian.meetings.models import Meeting, MeetingPurpose
 from dangjian.orglife.cadence import CADENCES, Cadence, period_label, period_months, period_of
 from dangjian.orglife.models import Committee
-from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, Org, OrgKind, subtree_q
+from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, Org, OrgKind, subtree_q, within_q
 from dangjian.people.models import MEMBER_STANDINGS, Person, Standing
 
 SOURCE = "orglife"
@@ -44,13 +44,19 @@ class RuleCache:
     def __init__(self, day: dt.date):
         self.day = day
         self.active = list(RuleSet.objects.filter(is_active=True).select_related("org"))
+        # The local profiles' org paths: an org under none of them has the national rules.
+        self._local_paths = sorted({rs.org.path for rs in self.active if rs.org is not None})
         self._by_ruleset: dict[int | None, dict] = {}
         self._by_org: dict[int, dict] = {}
+        self._by_cover: dict[tuple[str, ...], dict] = {}
 
     def rules(self, org: Org) -> dict:
         if (known := self._by_org.get(org.pk)) is not None:
             return known
-        self._by_org[org.pk] = found = self._rules(org)
+        cover = tuple(p for p in self._local_paths if org.path.startswith(p))
+        if (found := self._by_cover.get(cover)) is None:
+            found = self._by_cover[cover] = self._rules(org)
+        self._by_org[org.pk] = found
         return found
 
     def _rules(self, org: Org) -> dict:
@@ -71,13 +77,34 @@ class OrgFacts:
     first_meeting: dt.date | None = None
 
 
+@dataclass(slots=True, eq=False)
+class LifeOrg:
+    """The fields of an org that the cadences, terms and figures read, without a model instance: the
+    figures of a city read some 15,000 orgs (a model instance each costs six times as much)."""
+
+    id: int
+    path: str
+    depth: int
+    name: str
+    kind: str
+    unit_type: str
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+    is_local_committee: bool
+    has_approval_authority: bool
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 LIGHT_FIELDS = ("id", "path", "depth", "name", "kind", "unit_type", "founded_on", "dissolved_on", "is_local_committee",
                 "has_approval_authority")  # fmt: skip
 
 
-def life_orgs(org_ids: set[int] | None, *, under: Org | None = None, light: bool = False) -> list[Org]:
+def life_orgs(org_ids: set[int] | None, *, under: Org | None = None, light: bool = False) -> list:
     """Branches and groups (cadences), general branches and grassroots committees (terms): of the
-    ids given, or of `under`'s subtree, or all."""
+    ids given, or of `under`'s subtree, or all; as LifeOrg rows when `light`."""
     kinds = {
         *BRANCH_KINDS,
         *GROUP_KINDS,
@@ -91,8 +118,8 @@ def life_orgs(org_ids: set[int] | None, *, under: Org | None = None, light: bool
         qs = qs.filter(pk__in=org_ids)
     if under is not None:
         qs = qs.filter(subtree_q(under.path, "path"))
-    if light:  # the fields the rules and figures read: a city has some 15,000 orgs
-        qs = qs.only(*LIGHT_FIELDS)
+    if light:
+        return [LifeOrg(*row) for row in qs.order_by("path").values_list(*LIGHT_FIELDS)]
     return list(qs.order_by("path"))
 
 
@@ -102,7 +129,7 @@ def member_counts(org_ids: list[int] | None, *, under: Org | None = None) -> dic
     people = Person.objects.filter(reduction="", standing__in=MEMBER_STANDINGS)
     people = people.filter(org_id__in=org_ids) if org_ids is not None else people
     if under is not None:
-        people = people.filter(subtree_q(under.path, "org__path"))
+        people = people.filter(within_q(under, "org__path"))
     rows = people.values("org_id").annotate(
         full=Count("id", filter=Q(standing=Standing.FULL)), members=Count("id")
     )

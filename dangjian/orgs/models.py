@@ -139,3 +139,11 @@ def path_successor(path: str) -> str:
 
 def subtree_q(path: str, prefix: str = "path") -> models.Q:
     return models.Q(**{f"{prefix}__gte": path, f"{prefix}__lt": path_successor(path)})
+
+
+def within_q(org: Org, prefix: str = "path") -> models.Q:
+    """subtree_q of `org`, or no condition at all when its subtree is every org (the only root): the
+    figures of a whole jurisdiction then need no join to the org table."""
+    if org.depth == 1 and not Org.objects.filter(depth=1).exclude(pk=org.pk).exists():
+        return models.Q()
+    return subtree_q(org.path, prefix)

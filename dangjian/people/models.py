@@ -140,8 +140,13 @@ class Person(models.Model):
         _("人员类别"), max_length=24, choices=Category.choices, default=Category.OTHER
     )
     work_unit = models.CharField(_("工作单位及职务"), max_length=120, blank=True)
+    # Indexed by person_org_sort and person_org_standing (both lead with the org), not on its own.
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="people"
+        "orgs.Org",
+        verbose_name=_("所在党组织"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        db_index=False,
     )
     standing = models.CharField(_("政治面貌/发展阶段"), max_length=16, choices=Standing.choices)
     on_probation_watch = models.BooleanField(
@@ -179,6 +184,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["org", "name_sort_key"], name="person_org_sort"),
             models.Index(fields=["standing"], name="person_standing"),
+            # The members of each org on the books, read from the index alone (the branch sizes).
+            models.Index(fields=["org", "standing", "reduction"], name="person_org_standing"),
         ]
 
     def __str__(self) -> str:
