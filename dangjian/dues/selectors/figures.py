@@ -260,7 +260,7 @@ def dues_figures(user, org: Org, first: int, last: int) -> DuesFigures:
         "collection": records_url(org, first, last, "collection"),
         "unsettled": records_url(org, first, last, "collection", status="unsettled"),
         "payments": records_url(org, first, last, "payments"),
-        "voluntary": records_url(org, first, last, "payments", kind="voluntary"),
+        "voluntary": records_url(org, first, last, "payments", kind_of="voluntary"),
         "handups": records_url(org, first, last, "handups"),
         "allocations": records_url(org, first, last, "allocations"),
         "lines": records_url(org, first, last, "lines"),

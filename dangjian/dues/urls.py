@@ -1,0 +1,46 @@
+from django.urls import path
+
+from dangjian.dues import views
+
+urlpatterns = [
+    path("calc/", views.calculator, name="dues-calc"),
+    path("org/<int:org_pk>/", views.home, name="dues-home"),
+    path("org/<int:org_pk>/collection/", views.collection, name="dues-collection"),
+    path("org/<int:org_pk>/collection/open/", views.open_month, name="dues-open"),
+    path("org/<int:org_pk>/collection/pay/", views.pay, name="dues-pay"),
+    path(
+        "org/<int:org_pk>/collection/register.xlsx",
+        views.register_export,
+        {"fmt": "xlsx"},
+        name="dues-register-xlsx",
+    ),
+    path(
+        "org/<int:org_pk>/collection/register.docx",
+        views.register_export,
+        {"fmt": "docx"},
+        name="dues-register-docx",
+    ),
+    path("org/<int:org_pk>/norms/", views.norms, name="dues-norms"),
+    path("org/<int:org_pk>/arrears/", views.arrears, name="dues-arrears"),
+    path("org/<int:org_pk>/reliefs/", views.reliefs, name="dues-reliefs"),
+    path("org/<int:org_pk>/funds/", views.funds, name="dues-funds"),
+    path("org/<int:org_pk>/funds/opening/", views.opening, name="dues-opening"),
+    path("org/<int:org_pk>/funds/handup/", views.handup, name="dues-handup"),
+    path("org/<int:org_pk>/funds/spending/", views.spending, name="dues-spending"),
+    path("org/<int:org_pk>/funds/request/", views.fund_request, name="dues-request"),
+    path("org/<int:org_pk>/funds/notice.docx", views.notice, name="dues-notice"),
+    path("org/<int:org_pk>/allocations/", views.allocations, name="dues-allocations"),
+    path("org/<int:org_pk>/allocations/new/", views.allocation_create, name="dues-allocation-create"),
+    path("org/<int:org_pk>/stats/", views.stats, name="dues-stats"),
+    path("org/<int:org_pk>/stats/card/", views.stats_card, name="dues-stats-card"),
+    path("org/<int:org_pk>/records/", views.records, name="dues-records"),
+    path("person/<int:pk>/", views.person, name="dues-person"),
+    path("person/<int:pk>/norm/", views.norm, name="dues-norm"),
+    path("person/<int:pk>/relief/", views.relief_new, name="dues-relief-new"),
+    path("person/<int:pk>/lapse/", views.lapse, name="dues-lapse"),
+    path("relief/<int:pk>/decide/", views.relief_decide, name="dues-relief-decide"),
+    path("payment/<int:pk>/reverse/", views.reverse_payment, name="dues-payment-reverse"),
+    path("allocation/<int:pk>/", views.allocation, name="dues-allocation"),
+    path("allocation/<int:pk>/notice.docx", views.allocation_notice, name="dues-allocation-notice"),
+    path("request/<int:pk>/decline/", views.request_decline, name="dues-request-decline"),
+]
