@@ -241,9 +241,14 @@ def dues_bulk_load(*, actor, data: BulkDues, log_message: str) -> dict[str, int]
             )
         counts = {"norms": len(norm_rows), "months": len(rows), "payments": len(payment_rows),
                   "handups": len(handup_rows), "openings": len(opening_rows)}  # fmt: skip
-        if data.orgs:
+        anchor = (
+            data.orgs[0]
+            if data.orgs
+            else next((h[0] for h in data.handups), None) or next((o[0] for o in data.openings), None)
+        )
+        if anchor is not None:
             record_change(
-                actor=actor, action=ChangeAction.CREATE, obj=data.orgs[0], message=log_message,
+                actor=actor, action=ChangeAction.CREATE, obj=anchor, message=log_message,
                 after={"党费标准": counts["norms"], "应交记录": counts["months"], "交纳记录": counts["payments"],
                        "上缴": counts["handups"], "期初结余": counts["openings"],
                        "月份": f"{month_label(data.first)}至{month_label(data.last)}"},
