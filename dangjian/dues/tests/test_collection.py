@@ -3,7 +3,6 @@ reliefs, arrears and 党章第九条; bad input changes nothing; temporary orgs 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -14,7 +13,7 @@ from dangjian.conftest import make_person
 from dangjian.dues import aggregates, selectors, services
 from dangjian.dues.models import DuesMonth, DuesNorm, DuesPayment, LapseDecision, OrgMonth, ReliefStatus
 from dangjian.dues.services import PaymentEntry
-from dangjian.dues.tests.conftest import D, THIS_MONTH, decision, m
+from dangjian.dues.tests.conftest import THIS_MONTH, D, decision, m
 from dangjian.orgs.services import org_create
 
 
