@@ -20,7 +20,10 @@ from dangjian.dues.rules import DuesRules
 D = dt.date
 
 
-def params(org=None, on=D(2026, 11, 20)):
+TODAY = D(2026, 11, 20)
+
+
+def params(org=None, on=TODAY):
     return DuesRules().params(org, on)
 
 
@@ -65,7 +68,7 @@ def test_farmers_pay_what_the_branch_sets_within_the_range(db):
     assert quote(params(), "farmer", flat="0.5").amount == Decimal("0.50")
     assert quote(params(), "farmer", flat="1").amount == Decimal("1.00")
     for wrong in ("0.19", "1.01"):
-        with pytest.raises(CalcError, match="农民党员每月交纳0.20至1.00元"):
+        with pytest.raises(CalcError, match=r"农民党员每月交纳0\.20至1\.00元"):
             quote(params(), "farmer", flat=wrong)
 
 
@@ -80,11 +83,14 @@ def test_bad_income_is_refused_in_chinese(db, income, message):
 
 
 def test_unknown_category_lists_the_keys(db):
-    with pytest.raises(CalcError, match="没有这个党费类别：“worker”.*in_service"):
+    with pytest.raises(CalcError, match=r"没有这个党费类别：“worker”.*in_service"):
         quote(params(), "worker", "3000")
 
 
-def _local(world, code, overrides, start=D(2026, 7, 1)):
+JULY = D(2026, 7, 1)
+
+
+def _local(world, code, overrides, start=JULY):
     return ruleset_create(
         actor=None,
         code=code,

@@ -16,6 +16,8 @@ from dangjian.dues.services import PaymentEntry
 from dangjian.dues.tests.conftest import THIS_MONTH, D, decision, m
 from dangjian.orgs.services import org_create
 
+NOV_5 = D(2026, 11, 5)
+
 
 def pay(
     world,
@@ -25,7 +27,7 @@ def pay(
     months=1,
     amount=None,
     voluntary=None,
-    paid_on=D(2026, 11, 5),
+    paid_on=NOV_5,
     org=None,
     actor=None,
 ):
@@ -51,7 +53,7 @@ def test_a_month_owes_from_the_month_of_the_branch_meeting(world, branch_members
     assert row.due_fen is None and not row.settled  # no norm yet: 未核定
     om = OrgMonth.objects.get(org=w.branch_a1_1, month=m("2026-06"))
     assert (om.members, om.unpriced, om.due_fen) == (4, 1, 4500 + 6000 + 50)
-    with pytest.raises(ValidationError, match="早于.*被接收为预备党员"):
+    with pytest.raises(ValidationError, match=r"早于.*被接收为预备党员"):
         services.norm_record(actor=w.secretary, person=branch_members["probationary"], category="student",
                              from_month=m("2026-05"))  # fmt: skip
     services.norm_record(actor=w.secretary, person=branch_members["probationary"], category="student",
@@ -145,7 +147,7 @@ def test_who_may_collect(world, branch_members):
         services.month_open(actor=w.secretary, org=outsider_branch, month=m("2026-11"))
     with pytest.raises(ValidationError, match="不是“乙县医院第一党支部”的在册党员"):
         pay(w, p, m("2026-11"), org=outsider_branch, actor=w.admin)
-    with pytest.raises(ValidationError, match="不是.*在册党员"):
+    with pytest.raises(ValidationError, match=r"不是.*在册党员"):
         pay(w, w.people["applicant"], m("2026-11"))
 
 
@@ -171,7 +173,7 @@ def test_a_reversal_is_kept_and_taken_out_of_the_books(world, branch_members):
     assert payment.is_reversed and payment.reversal_reason == "重复录入"
     assert DuesMonth.objects.get(person=p, month=m("2026-11")).paid_fen == 0
     assert OrgMonth.objects.get(org=w.branch_a1_1, month=m("2026-11")).collected_fen == 0
-    with pytest.raises(ValidationError, match="已于.*冲正"):
+    with pytest.raises(ValidationError, match=r"已于.*冲正"):
         services.payment_reverse(actor=w.secretary, payment=payment, reason="再冲")
     [again] = pay(w, p, m("2026-11"))
     services.handup_record(actor=w.secretary, org=w.branch_a1_1, handed_on=D(2026, 11, 10), amount="45",

@@ -26,7 +26,10 @@ def closing(org) -> int:
     )
 
 
-def collect(world, members, month=m("2026-10")):
+OCTOBER = m("2026-10")
+
+
+def collect(world, members, month=OCTOBER):
     services.month_open(actor=world.secretary, org=world.branch_a1_1, month=month)
     services.payments_record(
         actor=world.secretary, org=world.branch_a1_1, paid_on=D(2026, 10, 8), way="cash",
@@ -146,7 +149,7 @@ def test_earmarked_money_is_spent_for_its_purpose_and_unspent_money_stays_visibl
     with pytest.raises(ValidationError, match="专款专用"):
         services.spending_record(actor=w.organizer, org=w.town_a1, spent_on=D(2026, 3, 1), amount="10",
                                  description="慰问", purpose="visit", allocation=allocation)  # fmt: skip
-    with pytest.raises(ValidationError, match="尚未使用的5000.00元"):
+    with pytest.raises(ValidationError, match=r"尚未使用的5000\.00元"):
         services.spending_record(actor=w.organizer, org=w.town_a1, spent_on=D(2026, 3, 1), amount="5000.01",
                                  description="培训", allocation=allocation)  # fmt: skip
     services.spending_record(actor=w.organizer, org=w.town_a1, spent_on=D(2026, 3, 1), amount="3000",
@@ -165,7 +168,7 @@ def test_earmarked_money_is_spent_for_its_purpose_and_unspent_money_stays_visibl
 def test_a_request_goes_to_the_next_higher_org_only(world):
     w = world
     _funded(w)
-    with pytest.raises(ValidationError, match="只能向上一级党组织（甲县委）提出，不得越级"):
+    with pytest.raises(ValidationError, match=r"只能向上一级党组织（甲县委）提出，不得越级"):
         services.fund_request_create(actor=w.organizer, org=w.town_a1, to_org=w.city, amount="1000",
                                      purpose="support", reason="防控物资")  # fmt: skip
     request = services.fund_request_create(actor=w.organizer, org=w.town_a1, amount="1000", purpose="support",
