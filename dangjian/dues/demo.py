@@ -316,8 +316,12 @@ def _allocations_2020(root: Org, rng: random.Random) -> None:
     county_total = SEED_TOTAL_FEN - CITY_SHARE_FEN
     each, rest = divmod(county_total, len(counties))
     for i, county in enumerate(counties):
-        towns = list(Org.objects.filter(path__startswith=county.path, depth=county.depth + 1, kind=OrgKind.COMMITTEE)
-                     .order_by("path")[:4])  # fmt: skip
+        below = Org.objects.filter(
+            path__startswith=county.path, depth=county.depth + 1, dissolved_on__isnull=True
+        )
+        towns = list(
+            below.filter(kind__in=(OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE)).order_by("path")[:4]
+        ) or [o for o in below.order_by("path")[:4] if holds_funds(o)]
         if not towns:
             continue
         meeting = _meeting(county, dt.date(2020, 1, 29), "研究下拨党费支持疫情防控工作")
