@@ -99,11 +99,19 @@ def load_dues_demo(
     if root is None:
         return {}
     log("载入党费演示数据……")
-    current = month_of(today)
-    first = current - MONTHS + 1
     _allocations_2020(root, rng)
     total = Person.objects.filter(standing__in=sorted(MEMBER_STANDINGS), reduction="").count()
-    covered = _covered_root(root, total)
+    counts = load_ledger(rng, today, _covered_root(root, total))
+    log(f"已载入党费：{counts['norms']}个党费标准，{counts['months']}条月度应交，{counts['payments']}条交纳记录，"
+        f"{counts['handups']}笔上缴。")  # fmt: skip
+    return counts
+
+
+def load_ledger(rng: random.Random, today: dt.date, covered: Org) -> dict[str, int]:
+    """Twelve months of dues for `covered`'s subtree (norms, ledger, payments, quarterly hand-ups up
+    to the province), a relief and a 党章第九条 decision in it; returns the rows loaded by kind."""
+    current = month_of(today)
+    first = current - MONTHS + 1
     tree = {o.pk: o for o in Org.objects.filter(subtree_q(covered.path)).only(
         "id", "path", "kind", "depth", "name", "unit_type", "is_local_committee", "dissolved_on")}  # fmt: skip
     by_path = {o.path: o for o in tree.values()}
@@ -118,6 +126,8 @@ def load_dues_demo(
         .order_by("id").values_list("pk", "org_id", "category", "admitted_on")
     )  # fmt: skip
     secretary = _secretary_branch()
+    if secretary is not None and not secretary.path.startswith(covered.path):
+        secretary = None
     data = services.BulkDues(first=first, last=current)
     orgs: dict[int, Org] = {}
     plans = []  # (person, org, first owed month, dues category)
@@ -195,8 +205,6 @@ def load_dues_demo(
     if relief_person is not None:
         _relief(secretary, relief_person, min(relief_months), current, today)
     _lapse_decision(covered, today)
-    log(f"已载入党费：{counts['norms']}个党费标准，{counts['months']}条月度应交，{counts['payments']}条交纳记录，"
-        f"{counts['handups']}笔上缴。")  # fmt: skip
     return counts
 
 

@@ -105,22 +105,37 @@ class Suggestion:
 
 def handup_suggestion(org: Org, period_from: int, period_to: int) -> Suggestion | None:
     """What `org` should hand up for the period by R-DUES-HANDUP (its level's proportion of the dues
-    it collected and was handed from below in those months, plus every yuan for the Centre), less
-    what it already handed up for the period. None for an org that keeps no dues."""
+    it collected in those months and of what the orgs below handed up for the same period, plus every
+    yuan for the Centre), less what it already handed up for the period. None for an org that keeps
+    no dues."""
     if not holds_funds(org):
         return None
     today = timezone.localdate()
     rule = DuesRules().rule(org, "R-DUES-HANDUP", today)
     level = handup_level(org)
     percent = min(100, int_param(rule, level, 100)) if rule.enabled else 0
-    money = OrgMonth.objects.filter(org=org, month__gte=period_from, month__lte=period_to).aggregate(
-        collected=Sum("collected_fen"), centre=Sum("centre_fen")
+    collected = (
+        OrgMonth.objects.filter(org=org, month__gte=period_from, month__lte=period_to).aggregate(
+            n=Sum("collected_fen")
+        )["n"]
+        or 0
     )
-    from_below = HandUp.objects.filter(
-        to_org=org, fund_month__gte=period_from, fund_month__lte=period_to
+    own_centre = (
+        DuesPayment.objects.filter(
+            org=org,
+            to_centre=True,
+            reversed_on__isnull=True,
+            fund_month__gte=period_from,
+            fund_month__lte=period_to,
+        ).aggregate(n=Sum("amount_fen"))["n"]
+        or 0
+    )
+    # what the orgs below handed up for the same period (they hand up after it has ended)
+    below = HandUp.objects.filter(
+        to_org=org, period_from__gte=period_from, period_to__lte=period_to
     ).aggregate(n=Sum("amount_fen"), c=Sum("centre_fen"))
-    centre = money["centre"] or 0
-    base = (money["collected"] or 0) + (from_below["n"] or 0) - centre
+    centre = own_centre + (below["c"] or 0)
+    base = collected - own_centre + (below["n"] or 0) - (below["c"] or 0)
     already = (
         HandUp.objects.filter(org=org, period_from__lte=period_to, period_to__gte=period_from).aggregate(
             n=Sum("amount_fen")

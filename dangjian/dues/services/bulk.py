@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.audit.models import ChangeAction
@@ -37,7 +36,7 @@ from dangjian.dues.months import month_label, month_of, month_start
 from dangjian.dues.orgs import holds_funds
 from dangjian.dues.rules import DuesRules
 from dangjian.dues.services._common import MAX_AMOUNT, Pricing, today
-from dangjian.orgs.models import GROUP_KINDS, TEMPORARY_KINDS, Org, subtree_q
+from dangjian.orgs.models import GROUP_KINDS, TEMPORARY_KINDS, Org
 from dangjian.people.models import MEMBER_STANDINGS, Person
 
 MAX_FEN = MAX_AMOUNT * 100
@@ -99,19 +98,15 @@ def dues_bulk_load(*, actor, data: BulkDues, log_message: str) -> dict[str, int]
         return None
 
     # members of the covered orgs (and their party groups), eligible from the month of their 支部大会
-    paths = sorted(tree[o.pk][0] for o in data.orgs)
+    member_orgs = sorted(pk for pk in tree if collector_of(pk) in org_by_id)
     members: dict[int, tuple[int, int | None]] = {}  # person → (collecting org, first month owed)
-    if paths:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= subtree_q(path, "org__path")
+    for start in range(0, len(member_orgs), 5000):
         for pk, org_id, admitted in (
-            Person.objects.filter(q, standing__in=sorted(MEMBER_STANDINGS), reduction="")
+            Person.objects.filter(org_id__in=member_orgs[start : start + 5000], standing__in=sorted(MEMBER_STANDINGS),
+                                  reduction="")
             .values_list("pk", "org_id", "admitted_on").iterator(chunk_size=20000)
         ):  # fmt: skip
-            collecting = collector_of(org_id)
-            if collecting in org_by_id:
-                members[pk] = (collecting, month_of(admitted) if admitted else None)
+            members[pk] = (collector_of(org_id), month_of(admitted) if admitted else None)
     # norms: the same checks and the same calculator as norm_record
     rules = DuesRules()
     norm_rows = []

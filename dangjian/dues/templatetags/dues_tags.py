@@ -26,3 +26,22 @@ def percent(rate) -> str:
     if rate is None:
         return ""
     return f"{(rate * 100).normalize():f}%"
+
+
+@register.filter
+def money(value) -> str:
+    """Yuan with thousands separators: 679,876.62 ("" for None)."""
+    if value is None or value == "":
+        return ""
+    return f"{value:,.2f}"
+
+
+@register.filter
+def wan(value) -> str:
+    """Yuan in 万元 as the briefings write it: 575.45 for 5,754,500.00."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal
+
+    amount = (Decimal(value) / 10000).quantize(Decimal("0.01"))
+    return f"{amount.normalize():f}"
