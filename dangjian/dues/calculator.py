@@ -20,6 +20,7 @@ from dangjian.dues.models import FLAT_CATEGORIES, INCOME_CATEGORIES, DuesCategor
 FEN = Decimal("0.01")
 HUNDRED = Decimal(100)
 MAX_INCOME = Decimal("10000000")  # ten million yuan a month: beyond any pay, within the columns
+CATEGORY_KEYS = frozenset(DuesCategory.values)
 ROUNDING = {
     "half_up": decimal.ROUND_HALF_UP,
     "half_even": decimal.ROUND_HALF_EVEN,
@@ -111,7 +112,7 @@ def category_label(key: str) -> str:
 
 
 def check_category(key: str) -> str:
-    if key not in DuesCategory.values:
+    if key not in CATEGORY_KEYS:
         keys = "、".join(f"{v}（{label}）" for v, label in DuesCategory.choices)
         raise CalcError(_("没有这个党费类别：“%(key)s”。可用的类别：%(keys)s。") % {"key": key, "keys": keys})
     return key

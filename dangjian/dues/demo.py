@@ -6,8 +6,9 @@ campaign's allocations as seed 001 reports them ("统筹市、县组织部门及
 
 The months go in through the bulk service (`services.dues_bulk_load`: the same checks, plain
 rows); the 2020 allocations, the relief and the decisions through the single services. At city
-scale (more than LEDGER_LIMIT members) the ledger covers the first county (区) only; the other
-counties take part in the 2020 allocations and hand-ups reach the city from the covered county.
+scale (more than LEDGER_LIMIT members) the ledger covers the first county's (区) first towns, up to
+CITY_LEDGER_MEMBERS members; the other towns and counties take part in the 2020 allocations, and
+hand-ups reach the county, the city and the province from the covered towns.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Callable
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 
 from dangjian.dues import services
 from dangjian.dues.models import DuesCategory, FundOpening, OrgMonth, PaymentKind, PaymentWay
@@ -26,7 +30,8 @@ from dangjian.meetings.services import meeting_record
 from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, TEMPORARY_KINDS, Org, OrgKind, UnitType, subtree_q
 from dangjian.people.models import MEMBER_STANDINGS, Category, Person
 
-LEDGER_LIMIT = 40000  # members: above it (the city) only the first county keeps the full ledger
+LEDGER_LIMIT = 40000  # members: above it (the city) only part of the first county keeps the full ledger
+CITY_LEDGER_MEMBERS = 12000
 MONTHS = 12
 WAYS = (PaymentWay.WECHAT, PaymentWay.WECHAT, PaymentWay.ALIPAY, PaymentWay.CASH, PaymentWay.TRANSFER,
         PaymentWay.PAYROLL)  # fmt: skip
@@ -78,16 +83,43 @@ def _secretary_branch() -> Org | None:
     return below.filter(unit_type=UnitType.VILLAGE).first() or below.first()
 
 
-def _covered_root(root: Org, members: int) -> Org:
+def _covered(root: Org, members: int) -> list[Org]:
+    """Where the full ledger goes: the whole tree, or at city scale the first county's first towns
+    (街道、乡镇) up to CITY_LEDGER_MEMBERS members."""
     if members <= LEDGER_LIMIT:
-        return root
-    return (
-        Org.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path").first() or root
-    )
+        return [root]
+    county = Org.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path").first()
+    if county is None:
+        return [root]
+    towns = list(Org.objects.filter(path__startswith=county.path, depth=county.depth + 1).order_by("path"))
+    counts = dict(
+        Person.objects.filter(org__path__startswith=county.path, standing__in=sorted(MEMBER_STANDINGS), reduction="")
+        .annotate(town=Substr("org__path", 1, len(county.path) + Org.steplen)).values_list("town")
+        .annotate(n=Count("id")).order_by()
+    )  # fmt: skip
+    chosen, total = [], 0
+    for town in towns:
+        n = counts.get(town.path, 0)
+        if chosen and total + n > CITY_LEDGER_MEMBERS:
+            break
+        chosen.append(town)
+        total += n
+    return chosen or [county]
+
+
+def _within(roots: list[Org]) -> Q:
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= subtree_q(root.path)
+    return q
+
+
+_STARTS: dict[int, dt.date] = {}
 
 
 def _day(month: int, rng: random.Random, today: dt.date, low: int = 1, high: int = 25) -> dt.date | None:
-    day = month_start(month) + dt.timedelta(days=rng.randint(low, high) - 1)
+    start = _STARTS.get(month) or _STARTS.setdefault(month, month_start(month))
+    day = start.replace(day=low + int(rng.random() * (high - low + 1)))
     return day if day <= today else None
 
 
@@ -101,18 +133,18 @@ def load_dues_demo(
     log("载入党费演示数据……")
     _allocations_2020(root, rng)
     total = Person.objects.filter(standing__in=sorted(MEMBER_STANDINGS), reduction="").count()
-    counts = load_ledger(rng, today, _covered_root(root, total))
+    counts = load_ledger(rng, today, _covered(root, total))
     log(f"已载入党费：{counts['norms']}个党费标准，{counts['months']}条月度应交，{counts['payments']}条交纳记录，"
         f"{counts['handups']}笔上缴。")  # fmt: skip
     return counts
 
 
-def load_ledger(rng: random.Random, today: dt.date, covered: Org) -> dict[str, int]:
-    """Twelve months of dues for `covered`'s subtree (norms, ledger, payments, quarterly hand-ups up
-    to the province), a relief and a 党章第九条 decision in it; returns the rows loaded by kind."""
+def load_ledger(rng: random.Random, today: dt.date, covered: list[Org]) -> dict[str, int]:
+    """Twelve months of dues for the subtrees of `covered` (norms, ledger, payments, quarterly
+    hand-ups up to the province), a relief and a 党章第九条 decision in them; returns the rows loaded."""
     current = month_of(today)
     first = current - MONTHS + 1
-    tree = {o.pk: o for o in Org.objects.filter(subtree_q(covered.path)).only(
+    tree = {o.pk: o for o in Org.objects.filter(_within(covered)).only(
         "id", "path", "kind", "depth", "name", "unit_type", "is_local_committee", "dissolved_on")}  # fmt: skip
     by_path = {o.path: o for o in tree.values()}
 
@@ -122,11 +154,11 @@ def load_ledger(rng: random.Random, today: dt.date, covered: Org) -> dict[str, i
         return org if org is not None and org.kind not in TEMPORARY_KINDS else None
 
     people = list(
-        Person.objects.filter(subtree_q(covered.path, "org__path"), standing__in=sorted(MEMBER_STANDINGS), reduction="")
+        Person.objects.filter(org_id__in=list(tree), standing__in=sorted(MEMBER_STANDINGS), reduction="")
         .order_by("id").values_list("pk", "org_id", "category", "admitted_on")
     )  # fmt: skip
     secretary = _secretary_branch()
-    if secretary is not None and not secretary.path.startswith(covered.path):
+    if secretary is not None and not any(secretary.path.startswith(c.path) for c in covered):
         secretary = None
     data = services.BulkDues(first=first, last=current)
     orgs: dict[int, Org] = {}
@@ -209,13 +241,14 @@ def load_ledger(rng: random.Random, today: dt.date, covered: Org) -> dict[str, i
 
 
 def _handups(
-    covered: Org, tree: dict, collected, centre, first: int, current: int, today: dt.date
+    covered: list[Org], tree: dict, collected, centre, first: int, current: int, today: dt.date
 ) -> list[tuple]:
     """Every completed quarter, bottom-up: each org hands its level's share (R-DUES-HANDUP) of what it
     collected and was handed from below, and all the money for the Centre, to the next org up."""
     rules = DuesRules()
     chain = [
-        o for o in Org.objects.filter(path__in=[covered.path[:i] for i in range(4, len(covered.path), 4)])
+        o
+        for o in Org.objects.filter(path__in={c.path[:i] for c in covered for i in range(4, len(c.path), 4)})
     ]
     holders = sorted(
         [o for o in [*tree.values(), *chain] if holds_funds(o) and o.dissolved_on is None],
@@ -369,12 +402,12 @@ def _relief(branch: Org, person_id: int, first: int, current: int, today: dt.dat
     )  # fmt: skip
 
 
-def _lapse_decision(covered: Org, today: dt.date) -> None:
+def _lapse_decision(covered: list[Org], today: dt.date) -> None:
     """One branch records what it decided about a member six months behind; the rest stay on the list."""
     from dangjian.dues.arrears import arrears_rows, last_closed_month
 
     through = last_closed_month(today)
-    found = arrears_rows(subtree_q(covered.path, "org__path"), through)
+    found = arrears_rows(Q(org_id__in=[o.pk for o in Org.objects.filter(_within(covered))]), through)
     secretary = _secretary_branch()
     for entry in sorted(found.values(), key=lambda a: a.person_id):
         _first, run = entry.run(through)

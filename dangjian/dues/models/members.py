@@ -159,8 +159,11 @@ class DuesMonth(models.Model):
     members are collected by its branch). Rows are created when a branch's month is opened, or by
     a payment in advance; `paid_fen` is the sum of the month's payments (verified by the check)."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="dues_months")
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    # (person, month) is unique and (org, month) indexed: no separate index on either key
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="dues_months", db_index=False
+    )
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", db_index=False)
     month = models.PositiveIntegerField()
     due_fen = models.BigIntegerField(null=True)
     paid_fen = models.BigIntegerField(default=0)
@@ -203,9 +206,12 @@ class DuesPayment(models.Model):
     with one `receipt`. A voluntary single payment at or above R-DUES-VOLUNTARY's threshold goes
     entirely to the Centre (`to_centre`). A mistaken row is reversed (kept, marked), never deleted."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="dues_payments")
+    # (person, month) and (org, fund_month) are indexed: no separate index on either key
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="dues_payments", db_index=False
+    )
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("收缴党组织"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Org", verbose_name=_("收缴党组织"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     kind = models.CharField(_("类别"), max_length=10, choices=PaymentKind.choices, default=PaymentKind.DUES)
     month = models.PositiveIntegerField(_("所属月份"))
@@ -215,13 +221,13 @@ class DuesPayment(models.Model):
     to_centre = models.BooleanField(_("全部上缴中央"), default=False)
     way = models.CharField(_("交纳方式"), max_length=10, choices=PaymentWay.choices)
     collector_name = models.CharField(_("收缴人"), max_length=60, blank=True)
-    receipt = models.CharField(_("收据号"), max_length=32, db_index=True)
+    receipt = models.CharField(_("收据号"), max_length=32)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     reversed_on = models.DateField(_("冲正日期"), null=True, blank=True)
     reversal_reason = models.CharField(_("冲正原因"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
     )  # fmt: skip
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -230,7 +236,6 @@ class DuesPayment(models.Model):
         verbose_name_plural = _("党费交纳记录")
         ordering = ["-paid_on", "-id"]
         indexes = [
-            models.Index(fields=["org", "month"], name="dues_payment_org_month"),
             models.Index(fields=["org", "fund_month"], name="dues_payment_org_fund"),
             models.Index(fields=["person", "month"], name="dues_payment_person"),
         ]

@@ -40,6 +40,9 @@ from dangjian.orgs.models import GROUP_KINDS, TEMPORARY_KINDS, Org
 from dangjian.people.models import MEMBER_STANDINGS, Person
 
 MAX_FEN = MAX_AMOUNT * 100
+# The choices as plain sets: TextChoices.values builds a list on every access.
+CATEGORIES = frozenset(DuesCategory.values)
+WAYS = frozenset(PaymentWay.values)
 
 
 @dataclass
@@ -117,7 +120,7 @@ def dues_bulk_load(*, actor, data: BulkDues, log_message: str) -> dict[str, int]
         if member is None:
             _problems(problems, f"党费标准：人员（编号{person_id}）不是所收缴党组织的在册党员。")
             continue
-        if category not in DuesCategory.values or not 0 < from_month <= current:
+        if category not in CATEGORIES or not 0 < from_month <= current:
             _problems(problems, f"党费标准：人员（编号{person_id}）的类别或起始月份无效。")
             continue
         if member[1] is not None and from_month < member[1]:
@@ -146,7 +149,7 @@ def dues_bulk_load(*, actor, data: BulkDues, log_message: str) -> dict[str, int]
     for person_id, month, paid_on, fen, way, collector, kind in data.payments:
         row = rows.get((person_id, month))
         where = f"交纳记录：人员（编号{person_id}）{month_label(month)}"
-        if way not in PaymentWay.values or not isinstance(paid_on, dt.date) or paid_on > day:
+        if way not in WAYS or not isinstance(paid_on, dt.date) or paid_on > day:
             _problems(problems, f"{where}的交纳方式或日期无效。")
             continue
         if kind == PaymentKind.VOLUNTARY:
