@@ -191,3 +191,30 @@ def test_pages_in_english_leave_only_data_in_chinese(world, branch_members, clie
         body = body.replace(rule.article, "")
     assert _chinese_outside_data(body) == []
     assert OrgMonth.objects.exists()
+
+
+def _docx_text(content: bytes) -> str:
+    return zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml").decode()
+
+
+def test_the_yearly_notice_and_the_allocation_notice_are_word_documents(world, branch_members, client_as):
+    w = world
+    services.month_open(actor=w.secretary, org=w.branch_a1_1, month=m("2026-10"))
+    services.payments_record(actor=w.secretary, org=w.branch_a1_1, paid_on=D(2026, 10, 3), way="cash",
+                             entries=[services.PaymentEntry(person=branch_members["in_service"], first_month=m("2026-10"))])  # fmt: skip
+    services.fund_opening_set(actor=w.admin, org=w.town_a1, month=m("2026-01"), amount="800")
+    allocation = services.allocation_record(
+        actor=w.admin, org=w.town_a1, purpose="visit", title="慰问老党员", allocated_on=D(2026, 6, 1),
+        meeting=decision(w.town_a1, on=D(2026, 5, 30)), lines=[services.LineIn(amount="300", recipient="王老党员")],
+    )  # fmt: skip
+    notice = client_as(w.secretary).get(url("dues-notice", w.branch_a1_1.pk, year=2026))
+    assert notice.status_code == 200
+    text = _docx_text(notice.content)
+    assert "东城镇第一党支部2026年度党费收缴、使用情况公示" in text and "全年收缴党费45.00元" in text
+    town = _docx_text(client_as(w.admin).get(url("dues-notice", w.town_a1.pk, year=2026)).content)
+    assert "慰问老党员" in town and "年末结余500.00元" in town
+    letter = _docx_text(client_as(w.admin).get(url("dues-allocation-notice", allocation.pk)).content)
+    assert "东城镇党委关于下拨党费的通知" in letter and "王老党员" in letter and "300.00" in letter
+    # the 公示 is a replaceable template of the documents app
+    template = client_as(w.admin).get("/documents/templates/dues_notice/")
+    assert template.status_code == 200 and "{{ collected }}" in _docx_text(template.content)
