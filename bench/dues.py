@@ -11,9 +11,9 @@ Prints JSON: {name: {"median": ms, "p90": ms, "n": n, ...}}.
 - `dues_check_city`: aggregates.check() (what `dangjian dues check` runs), timed `--check-repeat`
   times — target ≤ 30 s.
 
-`--fill-city` first loads twelve months of ledgers for every county the demo left without one (at
-city scale the demo keeps the full ledger for the first county only), through the same bulk
-service, so the figures and the check run over the whole city.
+`--fill-city` first loads twelve months of ledgers for every town the demo left without one (at city
+scale the demo keeps the full ledger for the first county's first towns only, up to 12,000
+members), through the same bulk service, so the figures and the check run over the whole city.
 """
 
 from __future__ import annotations
@@ -53,13 +53,17 @@ class Rollback(Exception):
 
 
 def fill_city(today) -> float:
-    """Ledgers for the counties without one; returns the seconds it took."""
+    """Ledgers for the towns (the orgs below each county) without one, a county at a time; returns
+    the seconds it took."""
     root = Org.objects.get(depth=1)
     started = time.perf_counter()
     for county in Org.objects.filter(path__startswith=root.path, depth=2).order_by("path"):
-        if DuesMonth.objects.filter(org__path__startswith=county.path).exists():
-            continue
-        load_ledger(random.Random(f"bench-{county.code}"), today, county)
+        towns = [
+            t for t in Org.objects.filter(path__startswith=county.path, depth=3).order_by("path")
+            if not DuesMonth.objects.filter(org__path__startswith=t.path).exists()
+        ]  # fmt: skip
+        if towns:
+            load_ledger(random.Random(f"bench-{county.code}"), today, towns)
     return time.perf_counter() - started
 
 
