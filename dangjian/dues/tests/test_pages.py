@@ -61,6 +61,11 @@ def test_a_branchs_month_in_few_queries_whatever_its_size(
         .get(url("dues-collection", w.branch_a1_1.pk, month=NOV, reveal=1))
         .content.decode()
     )
+    client = client_as(w.secretary)
+    for name in ("dues-norms", "dues-arrears", "dues-funds", "dues-stats"):
+        client.get(url(name, w.branch_a1_1.pk))
+        with django_assert_max_num_queries(40):
+            assert client.get(url(name, w.branch_a1_1.pk)).status_code == 200
 
 
 def test_recording_the_month_and_bad_input(world, branch_members, client_as):
