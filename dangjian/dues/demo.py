@@ -5,9 +5,9 @@ the town committee's approval), a 党章第九条 case left for the branch and o
 campaign's allocations as seed 001 reports them ("统筹市、县组织部门及时划拨575.45万元党费").
 
 The months go in through the bulk service (`services.dues_bulk_load`: the same checks, plain
-rows); the 2020 allocations, the relief and the decisions through the single services. At city
-scale (more than LEDGER_LIMIT members) the ledger covers the first county's (区) first towns, up to
-CITY_LEDGER_MEMBERS members; the other towns and counties take part in the 2020 allocations, and
+rows); the 2020 allocations, the relief and the decisions through the single services. At county and
+city scale (more than LEDGER_LIMIT members) the ledger covers the first county's (区) first towns, up
+to CITY_LEDGER_MEMBERS members; the other towns and counties take part in the 2020 allocations, and
 hand-ups reach the county, the city and the province from the covered towns.
 """
 
@@ -30,8 +30,9 @@ from dangjian.meetings.services import meeting_record
 from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, TEMPORARY_KINDS, Org, OrgKind, UnitType, subtree_q
 from dangjian.people.models import MEMBER_STANDINGS, Category, Person
 
-LEDGER_LIMIT = 40000  # members: above it (the city) only part of the first county keeps the full ledger
-CITY_LEDGER_MEMBERS = 12000
+# Members: above it (the county and city scales) only the first county's first towns keep the full
+# ledger, up to as many members, so the demo stays quick.
+LEDGER_LIMIT = CITY_LEDGER_MEMBERS = 12000
 MONTHS = 12
 WAYS = (PaymentWay.WECHAT, PaymentWay.WECHAT, PaymentWay.ALIPAY, PaymentWay.CASH, PaymentWay.TRANSFER,
         PaymentWay.PAYROLL)  # fmt: skip
@@ -84,8 +85,8 @@ def _secretary_branch() -> Org | None:
 
 
 def _covered(root: Org, members: int) -> list[Org]:
-    """Where the full ledger goes: the whole tree, or at city scale the first county's first towns
-    (街道、乡镇) up to CITY_LEDGER_MEMBERS members."""
+    """Where the full ledger goes: the whole tree, or (county and city scales) the first county's first
+    towns (街道、乡镇) up to CITY_LEDGER_MEMBERS members."""
     if members <= LEDGER_LIMIT:
         return [root]
     county = Org.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path").first()
