@@ -332,7 +332,7 @@ class AllocationOut(Schema):
 
 
 class AllocationFilter(Schema):
-    org: str = Field(description="组织代码：该组织及其下级作出的下拨")
+    org: str = Field("", description="组织代码：该组织及其下级作出的下拨（不填为授权范围内的全部）")
     campaign: int | None = Field(None, description="战时动员编号（id）")
     purpose: str = Field(
         "", description="用途：" + "、".join(f"{v}（{label}）" for v, label in Purpose.choices)
@@ -343,7 +343,7 @@ class AllocationFilter(Schema):
             summary="党费下拨（按授权范围）")  # fmt: skip
 @paginate(Pagination)
 def allocations(request, filters: Query[AllocationFilter]):
-    target = _org(request.user, filters.org)
+    target = _org(request.user, filters.org) if filters.org else None
     if filters.purpose and filters.purpose not in Purpose.values:
         raise ValidationError({"purpose": ["用途无效。"]})
     campaign = Campaign.objects.filter(pk=filters.campaign).first() if filters.campaign else None

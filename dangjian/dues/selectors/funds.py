@@ -178,10 +178,12 @@ def opening_of(org: Org) -> FundOpening | None:
 # ---- allocations ---------------------------------------------------------------------------------
 
 
-def allocations_for(user, org: Org, *, include_subtree: bool = True, campaign=None, purpose: str = ""):
-    """Allocations made by `org` (and the orgs below it) the user may see, newest first."""
+def allocations_for(user, org: Org | None, *, include_subtree: bool = True, campaign=None, purpose: str = ""):
+    """Allocations made by `org` (and the orgs below it; None: anywhere in the user's scope) the user
+    may see, newest first."""
     qs = Allocation.objects.filter(scope.scope_q(user, Action.VIEW, prefix="org__path"))
-    qs = qs.filter(subtree_q(org.path, "org__path")) if include_subtree else qs.filter(org=org)
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org__path")) if include_subtree else qs.filter(org=org)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if purpose:
