@@ -70,6 +70,7 @@ def main() -> None:
         entry["mobilization_ms"] = run_script("mobilization.py", db, args.repeat, "--use-current")
         entry["stats_ms"] = run_script("stats.py", db, 20)
         entry["orglife_ms"] = run_script("orglife.py", db, 20)
+        entry["dues_ms"] = run_script("dues.py", db, 20)
         entry["roster_export_s"] = run_script("roster_export.py", db, 3)["roster_export"]  # 134,000 people
         print(f"[{db}] roster export: median {entry['roster_export_s']['median']} s, {entry['roster_export_s']['rows']} rows",
               flush=True)  # fmt: skip
@@ -79,6 +80,7 @@ def main() -> None:
             **entry["mobilization_ms"],
             **entry["stats_ms"],
             **entry["orglife_ms"],
+            **entry["dues_ms"],
         }
         for name, stats in timings.items():
             extra = {k: v for k, v in stats.items() if k not in ("median", "p90", "n")}

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dangjian.documents",
     "dangjian.training",
     "dangjian.appraisal",
+    "dangjian.dues",
     "dangjian.api",
 ]
 

@@ -27,5 +27,6 @@ urlpatterns = [
     path("documents/", include("dangjian.documents.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
     path("training/", include("dangjian.training.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("appraisal/", include("dangjian.appraisal.urls")),
 ]

@@ -26,6 +26,8 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", _("组织部管理员")
     COMMITTEE_ORGANIZER = "committee_organizer", _("党委组织员")
     BRANCH_SECRETARY = "branch_secretary", _("支部书记")
+    BRANCH_ORGANIZER = "branch_organizer", _("组织委员")
+    DUES_COLLECTOR = "dues_collector", _("党费收缴员")
     VIEWER = "viewer", _("只读查看")
 
 
@@ -34,14 +36,35 @@ class Action(models.TextChoices):
     CHANGE_PERSON = "change_person", _("维护人员档案")
     CHANGE_ORG = "change_org", _("维护党组织")
     VIEW_PERSONAL_DATA = "view_personal_data", _("查看完整身份证号和电话")
+    MANAGE_DUES = "manage_dues", _("办理党费收缴、上缴和使用")
+    # 党费交纳基数 (income) is personal data: only the branch's secretary, 组织委员 and dues collector.
+    VIEW_DUES_INCOME = "view_dues_income", _("查看党费交纳基数（收入）")
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.ORG_ADMIN: frozenset(Action.values),
+    Role.ORG_ADMIN: frozenset(Action.values) - {Action.VIEW_DUES_INCOME},
     Role.COMMITTEE_ORGANIZER: frozenset(
-        {Action.VIEW, Action.CHANGE_PERSON, Action.CHANGE_ORG, Action.VIEW_PERSONAL_DATA}
+        {Action.VIEW, Action.CHANGE_PERSON, Action.CHANGE_ORG, Action.VIEW_PERSONAL_DATA, Action.MANAGE_DUES}
     ),
-    Role.BRANCH_SECRETARY: frozenset({Action.VIEW, Action.CHANGE_PERSON, Action.VIEW_PERSONAL_DATA}),
+    Role.BRANCH_SECRETARY: frozenset(
+        {
+            Action.VIEW,
+            Action.CHANGE_PERSON,
+            Action.VIEW_PERSONAL_DATA,
+            Action.MANAGE_DUES,
+            Action.VIEW_DUES_INCOME,
+        }
+    ),
+    Role.BRANCH_ORGANIZER: frozenset(
+        {
+            Action.VIEW,
+            Action.CHANGE_PERSON,
+            Action.VIEW_PERSONAL_DATA,
+            Action.MANAGE_DUES,
+            Action.VIEW_DUES_INCOME,
+        }
+    ),
+    Role.DUES_COLLECTOR: frozenset({Action.VIEW, Action.MANAGE_DUES, Action.VIEW_DUES_INCOME}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

@@ -391,6 +391,9 @@ def _mount_routers() -> None:
     from dangjian.training.api import router as training_router
 
     api.add_router("/training", training_router)
+    from dangjian.dues.api import router as dues_router
+
+    api.add_router("/dues", dues_router)
 
 
 _mount_routers()

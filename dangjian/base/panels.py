@@ -8,7 +8,9 @@ see.
 
 Places: "actions" (buttons beside the page title) and "main" (cards below the page's own). The
 statistics page ("stats", object: the org shown; page context: the period) takes panels too, so
-feature apps beside the statistics add their figures without the statistics app importing them.
+feature apps beside the statistics add their figures without the statistics app importing them;
+a campaign's dashboard ("campaign", object: the campaign) takes the figures of apps above
+mobilization (the dues allocated under it).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-PAGES = ("person", "org", "stats")
+PAGES = ("person", "org", "stats", "campaign")
 PLACES = ("actions", "main")
 
 

@@ -201,7 +201,24 @@ RULE_PARAM_LABELS: dict[tuple[str, str], str] = {
     ("R-BRANCH-SIZE", "committee_from"): "正式党员达到（人）应设支委会",
     ("R-STUDY", "member_hours"): "党员每年学时",
     ("R-STUDY", "secretary_hours"): "支部书记每年学时（本地规定，0为不设）",
-}
+    ("R-DUES-RATE", "bracket_1"): "第一档上限（元，含）", ("R-DUES-RATE", "rate_1"): "第一档比例（%）",
+    ("R-DUES-RATE", "bracket_2"): "第二档上限（元，含）", ("R-DUES-RATE", "rate_2"): "第二档比例（%）",
+    ("R-DUES-RATE", "bracket_3"): "第三档上限（元，含）", ("R-DUES-RATE", "rate_3"): "第三档比例（%）",
+    ("R-DUES-RATE", "rate_top"): "超过第三档的比例（%）",
+    ("R-DUES-RETIRED", "bracket"): "离退休费分档（元，含）", ("R-DUES-RETIRED", "rate_low"): "分档及以下比例（%）",
+    ("R-DUES-RETIRED", "rate_high"): "超过分档的比例（%）",
+    ("R-DUES-FLAT", "farmer_min"): "农民党员每月最低（元）", ("R-DUES-FLAT", "farmer_max"): "农民党员每月最高（元）",
+    ("R-DUES-FLAT", "flat"): "学生、下岗失业、抚恤救济、低保党员每月（元）",
+    ("R-DUES-ROUNDING", "mode"): "舍入方式（half_up 四舍五入、half_even 银行家舍入、down 舍去、up 进位）",
+    ("R-DUES-VOLUNTARY", "centre_threshold"): "一次自愿多交达到（元）全部上缴中央",
+    ("R-DUES-ADVANCE", "max_months"): "预交最多（月）",
+    ("R-DUES-HANDUP", "branch_percent"): "党支部、党总支上缴比例（%）",
+    ("R-DUES-HANDUP", "grassroots_percent"): "基层党委上缴比例（%）",
+    ("R-DUES-HANDUP", "county_percent"): "县级党委上缴比例（%）",
+    ("R-DUES-HANDUP", "city_percent"): "市级党委上缴比例（%）",
+    ("R-DUES-ARREARS", "remind_months"): "欠缴达到（月）提醒",
+    ("R-DUES-ARREARS", "lapse_months"): "连续未交纳达到（月）按党章第九条处理",
+}  # fmt: skip
 # Cadence parameters: a period, not a deadline.
 for _rule_id in (
     "R-LIFE-GENERAL",

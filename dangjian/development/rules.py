@@ -467,8 +467,38 @@ ORG_LIFE_RULES: tuple[RuleDef, ...] = (
     RuleDef("R-STUDY", "党员年度集中学习培训学时", WARNING, "党员教育管理工作条例（2019）第二十条", (),
             {"member_hours": 32, "secretary_hours": 0}, no_check),
 )  # fmt: skip
+# 党费 (RULES.md §7.2, 中组部《关于中国共产党党费收缴、使用和管理的规定》2008, "党费规定"): rates,
+# flat amounts, rounding, the voluntary threshold, hand-up proportions and arrears, read by the dues
+# app through rule_in_force like the branch-life rules. Rates are percentages and amounts yuan, both
+# as decimal strings (never floats); `steps` is empty, so no case check runs them.
+DUES_RULES: tuple[RuleDef, ...] = (
+    RuleDef("R-DUES-RATE", "按月收入比例交纳党费（在职、年薪制、灵活就业）", VIOLATION, "党费规定第二、三、四条", (),
+            {"bracket_1": "3000", "rate_1": "0.5", "bracket_2": "5000", "rate_2": "1", "bracket_3": "10000",
+             "rate_3": "1.5", "rate_top": "2"}, no_check),
+    RuleDef("R-DUES-RETIRED", "离退休党员按离退休费比例交纳", VIOLATION, "党费规定第五条", (),
+            {"bracket": "5000", "rate_low": "0.5", "rate_high": "1"}, no_check),
+    RuleDef("R-DUES-FLAT", "农民、学生等定额交纳", VIOLATION, "党费规定第六条", (),
+            {"farmer_min": "0.2", "farmer_max": "1", "flat": "0.2"}, no_check),
+    RuleDef("R-DUES-ROUNDING", "党费金额保留到分", WARNING, "本地规定（计算保留到分）", (), {"mode": "half_up"}, no_check),
+    RuleDef("R-DUES-START", "预备党员自支部大会通过之月起交纳党费", VIOLATION, "党费规定第八条", (), {}, no_check),
+    RuleDef("R-DUES-BASE", "工资变动从新工资发放之月起按新基数交纳", VIOLATION, "党费规定第十条", (), {}, no_check),
+    RuleDef("R-DUES-RELIEF", "困难减免须经党支部研究、上一级党委批准", VIOLATION, "党费规定第七条", (), {}, no_check),
+    RuleDef("R-DUES-VOLUNTARY", "一次自愿多交1000元以上全部上缴中央", VIOLATION, "党费规定第十一条", (),
+            {"centre_threshold": "1000"}, no_check),
+    RuleDef("R-DUES-ADVANCE", "预交党费（月数上限）", WARNING, "本地规定（预交期限）", (), {"max_months": 12}, no_check),
+    RuleDef("R-DUES-HANDUP", "党费按比例逐级上缴", WARNING, "本地规定（上缴比例）", (),
+            {"branch_percent": 100, "grassroots_percent": 50, "county_percent": 40, "city_percent": 30}, no_check),
+    RuleDef("R-DUES-ARREARS", "欠缴党费提醒；连续六个月不交纳按党章第九条处理", WARNING, "党章第九条", (),
+            {"remind_months": 3, "lapse_months": 6}, no_check),
+    RuleDef("R-DUES-USE", "党费使用集体研究、专款专用，申请下拨不得越级", VIOLATION, "党费规定第十七至二十一条", (), {},
+            no_check),
+)  # fmt: skip
+# A text parameter that must be one of a few values.
+PARAM_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("R-DUES-ROUNDING", "mode"): ("half_up", "half_even", "down", "up"),
+}
 CASE_RULES = RULES
-RULES = RULES + ORG_LIFE_RULES
+RULES = RULES + ORG_LIFE_RULES + DUES_RULES
 
 RULE_BY_ID = {r.id: r for r in RULES}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from dangjian.accounts.models import Role, RoleAssignment
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change
 from dangjian.development.models import RuleSet
-from dangjian.development.rules import RULE_BY_ID, VIOLATION, WARNING
+from dangjian.development.rules import PARAM_CHOICES, RULE_BY_ID, VIOLATION, WARNING
 from dangjian.orgs.models import Org
 
 NATIONAL_CODE = "national-2014"
@@ -45,6 +46,10 @@ def can_edit(user, org: Org | None) -> bool:
     return any(org.path.startswith(p) for p in paths)
 
 
+def _is_decimal(text: str) -> bool:
+    return re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,4})?", text) is not None
+
+
 def clean_overrides(overrides: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Validate {rule id: {severity, enabled, article, param: value}} against the rule catalogue."""
     errors: list[str] = []
@@ -75,10 +80,18 @@ def clean_overrides(overrides: dict[str, dict[str, Any]]) -> dict[str, dict[str,
                         )
                     elif isinstance(default, int):
                         value = int(value)
-                        if value < 0:
+                        if value < 0 or (key.endswith("_percent") and value > 100):
                             raise ValueError
                     elif isinstance(default, str) and key.startswith("window_"):
                         dt.date.fromisoformat(str(value))
+                    elif (rule_id, key) in PARAM_CHOICES:
+                        if str(value) not in PARAM_CHOICES[(rule_id, key)]:
+                            raise ValueError
+                    elif isinstance(default, str) and _is_decimal(default):
+                        # rates and amounts (党费): a plain non-negative decimal, kept as text
+                        value = str(value).strip()
+                        if not _is_decimal(value):
+                            raise ValueError
                 except (TypeError, ValueError):
                     errors.append(f"{rule_id}：参数“{key}”的值“{value}”无效。")
                     continue

@@ -61,6 +61,7 @@ class TemplateKind(models.TextChoices):
     APPROVAL_SUMMARY = "approval_summary", "接收预备党员审批汇总表"
     APPRAISAL_SHEET = "appraisal_sheet", "民主评议党员结果表"
     MEETING_RECORD = "meeting_record", "会议记录"
+    DUES_NOTICE = "dues_notice", "党费收缴使用情况公示"
 
 
 class DocumentTemplate(models.Model):

@@ -130,7 +130,9 @@ def _fixed_layout(table) -> None:
     table._tbl.tblPr.append(layout)
 
 
-def _list_table(doc: Document, columns: list[tuple[str, str]], text_mm: float = 0) -> None:
+def _list_table(
+    doc: Document, columns: list[tuple[str, str]], text_mm: float = 0, items: str = "people"
+) -> None:
     """A table with a header row and one row per person (docxtpl's {%tr for %} row loop), its
     columns sized to their content within the 版心 (header row repeated on every page)."""
     table = doc.add_table(rows=4, cols=len(columns))
@@ -153,7 +155,7 @@ def _list_table(doc: Document, columns: list[tuple[str, str]], text_mm: float = 
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
-    _cell_text(table.cell(1, 0), "{%tr for p in people %}")
+    _cell_text(table.cell(1, 0), "{%tr for p in " + items + " %}")
     for i, (_, key) in enumerate(columns):
         _cell_text(table.cell(2, i), "{{ loop.index }}" if key == "#" else "{{ p." + key + " }}")
     _cell_text(table.cell(3, 0), "{%tr endfor %}")
@@ -232,6 +234,8 @@ def default_template(kind: str) -> bytes:
         _appraisal_sheet(doc)
     elif kind == TemplateKind.MEETING_RECORD:
         _meeting_record(doc)
+    elif kind == TemplateKind.DUES_NOTICE:
+        _dues_notice(doc)
     elif kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING):
         activist = kind == TemplateKind.ACTIVIST_FILING
         _title(doc, "入党积极分子备案表" if activist else "发展对象备案表")
@@ -316,6 +320,32 @@ def _meeting_record(doc: Document) -> None:
     doc.add_paragraph("")
     _right(doc, "主持人（签字）：　　　　　　记录人（签字）：")
     _right(doc, "{{ date }}")
+
+
+def _dues_notice(doc: Document) -> None:
+    """党费收缴使用情况公示 (portrait, A4): the year's dues of one org, month by month, and their use."""
+    _title(doc, "{{ org_name }}{{ year }}年度党费收缴、使用情况公示")
+    doc.add_paragraph(
+        "根据《关于中国共产党党费收缴、使用和管理的规定》，现将{{ org_name }}{{ year }}年度党费收缴、上缴、使用和结余情况公示如下。"
+    )
+    doc.add_paragraph(
+        "一、收缴：全年收缴党费{{ collected }}元（其中自愿多交{{ voluntary }}元），收到下级上缴及上级下拨{{ received }}元。"
+    )
+    doc.add_paragraph("二、上缴：按规定向上级党组织上缴党费{{ handed_up }}元。")
+    doc.add_paragraph("三、使用：下拨党费{{ allocated }}元，使用党费{{ spent }}元，明细见下表。")
+    doc.add_paragraph("四、结余：年初结余{{ opening }}元，年末结余{{ closing }}元。")
+    _list_table(
+        doc, [("月份", "month"), ("收缴", "collected"), ("收入", "received"), ("上缴", "handed_up"), ("下拨", "allocated"),
+              ("使用", "spent"), ("月末结余", "closing")],
+        text_mm=PORTRAIT_TEXT_MM, items="months",
+    )  # fmt: skip
+    doc.add_paragraph("")
+    _list_table(
+        doc, [("日期", "date"), ("用途", "purpose"), ("事项", "title"), ("金额（元）", "amount")],
+        text_mm=PORTRAIT_TEXT_MM, items="uses",
+    )  # fmt: skip
+    doc.add_paragraph("公示期间，党员如有意见，可向{{ org_name }}反映。")
+    _signature(doc)
 
 
 def default_filename(kind: str) -> str:
@@ -463,6 +493,11 @@ def sample_context(kind: str) -> dict:
     if kind == TemplateKind.MEETING_RECORD:
         meeting = dict.fromkeys(MEETING_KEYS, "示例")
         return {**base, "meeting": meeting, "people": [dict.fromkeys(MEETING_MOTION_KEYS, "示例")]}
+    if kind == TemplateKind.DUES_NOTICE:
+        sums = dict.fromkeys(("opening", "collected", "voluntary", "received", "handed_up", "allocated", "spent",
+                              "closing", "members"), "1.00")  # fmt: skip
+        return {**base, **sums, "year": "2025", "months": [dict.fromkeys(DUES_MONTH_KEYS, "示例")],
+                "uses": [dict.fromkeys(DUES_USE_KEYS, "示例")]}  # fmt: skip
     if kind == TemplateKind.APPRAISAL_SHEET:
         counts = dict.fromkeys(("full_count", "probationary_count", "excellent", "qualified", "basic",
                                 "unqualified"), "1")  # fmt: skip
@@ -486,6 +521,11 @@ MEETING_RECORD_KEYS = ("org_name", "date", "meeting", "people", "count")
 MEETING_KEYS = ("title", "kinds", "held_on", "place", "chair", "lecturer", "recorder", "listed", "present",
                 "present_names", "leave_names", "absent_names", "guests", "topic", "notes")  # fmt: skip
 MEETING_MOTION_KEYS = ("name", "motion", "yes", "no", "abstain", "result")
+# 党费收缴使用情况公示: the year's sums, `months` (DUES_MONTH_KEYS) and `uses` (DUES_USE_KEYS).
+DUES_NOTICE_KEYS = ("org_name", "date", "year", "opening", "collected", "voluntary", "received", "handed_up",
+                    "allocated", "spent", "closing", "members", "months", "uses")  # fmt: skip
+DUES_MONTH_KEYS = ("month", "collected", "received", "handed_up", "allocated", "spent", "closing")
+DUES_USE_KEYS = ("date", "purpose", "title", "amount")
 # A .docx template is a few hundred KB inflated; 48 MB documents packed into 200 KB are refused
 # before python-docx or docxtpl inflate them.
 TEMPLATE_ZIP_LIMITS = uploads.ZipLimits(max_members=500, max_total=30 * uploads.MB,
@@ -497,6 +537,8 @@ def context_keys(kind: str) -> tuple[str, ...]:
         return APPRAISAL_KEYS
     if kind == TemplateKind.MEETING_RECORD:
         return MEETING_RECORD_KEYS
+    if kind == TemplateKind.DUES_NOTICE:
+        return DUES_NOTICE_KEYS
     return FORM_KEYS if kind in (TemplateKind.ACTIVIST_FILING, TemplateKind.CANDIDATE_FILING) else LIST_KEYS
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.base import panels
 from dangjian.base.forms import apply_service_errors
 from dangjian.people.models import Category
 
@@ -137,16 +138,16 @@ def dashboard(request, pk: int):
     peak = max((n for _, n in series), default=0)
     bars = [(day, n, round(100 * n / peak) if peak else 0) for day, n in series]
     admitted_url = reverse("mobilization-frontline-admitted", args=[campaign.pk])
-    return render(
-        request, "mobilization/dashboard.html",
-        _context(
-            request, campaign, "dashboard", stats=stats, bars=bars,
-            team_rows=[(label, stats.teams[value]) for value, label in TeamKind.choices],
-            admitted_url=admitted_url,
-            categories=[(Category(k).label, n, f"{admitted_url}?category={k}")
-                        for k, n in stats.frontline["admitted_by_category"].items()],
-        ),
+    context = _context(
+        request, campaign, "dashboard", stats=stats, bars=bars,
+        team_rows=[(label, stats.teams[value]) for value, label in TeamKind.choices],
+        admitted_url=admitted_url,
+        categories=[(Category(k).label, n, f"{admitted_url}?category={k}")
+                    for k, n in stats.frontline["admitted_by_category"].items()],
     )  # fmt: skip
+    # Apps above mobilization add their figures (the dues allocated under the campaign: base/panels.py).
+    context["panels"] = panels.render("campaign", request, campaign, context)
+    return render(request, "mobilization/dashboard.html", context)
 
 
 # ---- suggestions (datalists) -------------------------------------------------------------------

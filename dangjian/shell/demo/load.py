@@ -103,6 +103,9 @@ def load_demo(
         from dangjian.orglife.demo import load_orglife_demo
 
         load_orglife_demo(random.Random(f"{seed}-{scale_name}-orglife"), today, log=log)
+        from dangjian.dues.demo import load_dues_demo
+
+        load_dues_demo(random.Random(f"{seed}-{scale_name}-dues"), today, log=log)
         logins = _demo_users(root, town, branch)
     from dangjian.development import due
 
