@@ -139,3 +139,39 @@ def add_to_counts(
     insert_values(
         model, (*key_fields, "n"), [(*key, delta) for key, delta in deltas.items() if key not in existing]
     )
+
+
+class InstanceMaker:
+    """Builds unsaved instances of one model without Model.__init__ (a quarter of its cost): the
+    defaults are worked out once, related objects are set with their id and cached like the
+    descriptor does. For bulk work that builds hundreds of thousands of rows (the demo's step
+    records); no pre_init/post_init signals are sent (dangjian registers none)."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.static: dict[str, Any] = {}
+        self.dynamic: list[tuple[str, Callable[[], Any]]] = []
+        self.relations: dict[str, models.Field] = {}
+        for field in model._meta.concrete_fields:
+            if field.has_default() and callable(field.default):
+                self.dynamic.append((field.attname, field.default))
+            else:
+                self.static[field.attname] = field.get_default()
+            if field.is_relation:
+                self.relations[field.name] = field
+
+    def __call__(self, **values: Any) -> models.Model:
+        obj = self.model.__new__(self.model)
+        obj._state = models.base.ModelState()
+        attrs = obj.__dict__
+        attrs.update(self.static)
+        for attname, make in self.dynamic:
+            attrs[attname] = make()
+        for name, value in values.items():
+            field = self.relations.get(name)
+            if field is None:
+                attrs[name] = value
+            else:
+                attrs[field.attname] = None if value is None else value.pk
+                field.set_cached_value(obj, value)
+        return obj

@@ -12,6 +12,7 @@ from dangjian.accounts.models import Action
 from dangjian.audit import ledger
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_changes
+from dangjian.base.bulk import InstanceMaker
 from dangjian.development import acting, chain
 from dangjian.development import rules as engine
 from dangjian.development.catalog import STEP_BY_NUMBER
@@ -86,6 +87,7 @@ def cases_backfill(
     members = Person.objects.in_bulk(list(member_ids)) if member_ids else {}
     active_rulesets = list(RuleSet.objects.filter(is_active=True).select_related("org"))
     effective: dict[int | None, list] = {}
+    new_record = InstanceMaker(StepRecord)
     calendar = WorkCalendar()  # one snapshot for the whole batch
     actor_user = actor if actor is not None and actor.pk else None
     actor_name = (actor.get_full_name() or actor.username) if actor_user else "系统"
@@ -102,7 +104,7 @@ def cases_backfill(
                         source=source, is_backfill=mark_backfill, created_by=actor_user,
                         remarks=(row.get("remarks") or "").strip())  # fmt: skip
             records = [
-                StepRecord(
+                new_record(
                     case=case,
                     step=rec["step"],
                     on=rec["on"],
