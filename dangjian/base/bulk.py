@@ -147,13 +147,17 @@ class InstanceMaker:
     descriptor does. For bulk work that builds hundreds of thousands of rows (the demo's step
     records); no pre_init/post_init signals are sent (dangjian registers none)."""
 
-    def __init__(self, model: type[models.Model]):
+    def __init__(self, model: type[models.Model], *, set_later: Sequence[str] = ()):
+        """`set_later`: fields the caller always sets afterwards (their callable defaults are not
+        run: a timestamp per row costs more than the row)."""
         self.model = model
         self.static: dict[str, Any] = {}
         self.dynamic: list[tuple[str, Callable[[], Any]]] = []
         self.relations: dict[str, models.Field] = {}
         for field in model._meta.concrete_fields:
-            if field.has_default() and callable(field.default):
+            if field.attname in set_later:
+                self.static[field.attname] = None
+            elif field.has_default() and callable(field.default):
                 self.dynamic.append((field.attname, field.default))
             else:
                 self.static[field.attname] = field.get_default()

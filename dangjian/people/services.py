@@ -526,12 +526,13 @@ def people_bulk_create(
     rows = list(rows)
     fresh = Org.objects.in_bulk({row["org"].pk for row in rows if row.get("org") is not None})
     make_person = InstanceMaker(Person)  # a demo city builds 170,000
+    today = timezone.localdate()
     for number, row in enumerate(rows, start=1):
         data = dict(row)
         reason = data.pop("backfill_reason", backfill_reason)
         org = fresh.get(data["org"].pk) if data.get("org") is not None else None
         data["org"] = org
-        errors = clean_person_fields(data, history=history, backfill=bool(reason))
+        errors = clean_person_fields(data, today=today, history=history, backfill=bool(reason))
         if org_errors := _check_org(org):
             errors.setdefault("org", []).extend(org_errors)
         elif actor is not None:

@@ -87,7 +87,7 @@ def cases_backfill(
     members = Person.objects.in_bulk(list(member_ids)) if member_ids else {}
     active_rulesets = list(RuleSet.objects.filter(is_active=True).select_related("org"))
     effective: dict[int | None, list] = {}
-    new_record = InstanceMaker(StepRecord)
+    new_record = InstanceMaker(StepRecord, set_later=("created_at",))  # chain.append_many sets it
     calendar = WorkCalendar()  # one snapshot for the whole batch
     actor_user = actor if actor is not None and actor.pk else None
     actor_name = (actor.get_full_name() or actor.username) if actor_user else "系统"
