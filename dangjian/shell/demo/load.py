@@ -55,7 +55,10 @@ def load_demo(
     scale = SCALES[scale_name]
     today = today or timezone.localdate()
     rng = random.Random(f"{seed}-{scale_name}")
-    with transaction.atomic():
+    from dangjian.development import due
+
+    # The reminders are computed once at the end, not after each of the load's writes.
+    with transaction.atomic(), due.deferred(today):
         log("建立组织架构……")
         tree = build_tree(scale, rng)
         org_count = org_tree_bulk_create(actor=None, parent=None, nodes=[tree])
@@ -104,9 +107,6 @@ def load_demo(
 
         load_orglife_demo(random.Random(f"{seed}-{scale_name}-orglife"), today, log=log)
         logins = _demo_users(root, town, branch)
-    from dangjian.development import due
-
-    due.refresh(today)
     analyze_tables()
     return DemoResult(orgs=org_count, people=people, logins=logins)
 
