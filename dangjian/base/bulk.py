@@ -153,7 +153,7 @@ class InstanceMaker:
         self.model = model
         self.static: dict[str, Any] = {}
         self.dynamic: list[tuple[str, Callable[[], Any]]] = []
-        self.relations: dict[str, models.Field] = {}
+        self.relations: dict[str, tuple[str, str]] = {}  # name → (attname, cache name)
         for field in model._meta.concrete_fields:
             if field.attname in set_later:
                 self.static[field.attname] = None
@@ -162,20 +162,21 @@ class InstanceMaker:
             else:
                 self.static[field.attname] = field.get_default()
             if field.is_relation:
-                self.relations[field.name] = field
+                self.relations[field.name] = (field.attname, field.cache_name)
 
     def __call__(self, **values: Any) -> models.Model:
         obj = self.model.__new__(self.model)
-        obj._state = models.base.ModelState()
+        state = obj._state = models.base.ModelState()
+        state.fields_cache = cache = {}  # what the related descriptors fill on assignment
         attrs = obj.__dict__
         attrs.update(self.static)
         for attname, make in self.dynamic:
             attrs[attname] = make()
         for name, value in values.items():
-            field = self.relations.get(name)
-            if field is None:
+            relation = self.relations.get(name)
+            if relation is None:
                 attrs[name] = value
             else:
-                attrs[field.attname] = None if value is None else value.pk
-                field.set_cached_value(obj, value)
+                attrs[relation[0]] = None if value is None else value.pk
+                cache[relation[1]] = value
         return obj

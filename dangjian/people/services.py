@@ -269,9 +269,9 @@ def _clean_reason(reason: str | None, errors: dict[str, list[str]]) -> str:
     return reason
 
 
-def _mark_backfilled(person: Person, actor, reason: str) -> None:
+def _mark_backfilled(person: Person, actor, reason: str, now: dt.datetime | None = None) -> None:
     known = actor is not None and actor.pk
-    person.backfilled_at = timezone.now()
+    person.backfilled_at = now or timezone.now()
     person.backfilled_by = actor if known else None
     person.backfilled_by_name = (actor.get_full_name() or actor.username) if known else SYSTEM_ACTOR
     person.backfill_reason = reason
@@ -526,7 +526,7 @@ def people_bulk_create(
     rows = list(rows)
     fresh = Org.objects.in_bulk({row["org"].pk for row in rows if row.get("org") is not None})
     make_person = InstanceMaker(Person)  # a demo city builds 170,000
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     for number, row in enumerate(rows, start=1):
         data = dict(row)
         reason = data.pop("backfill_reason", backfill_reason)
@@ -555,7 +555,7 @@ def people_bulk_create(
         if not errors:
             person = _new_person(data, make_person)
             if reason:
-                _mark_backfilled(person, actor, reason)
+                _mark_backfilled(person, actor, reason, now)  # one time for the batch
             people.append(person)
     existing = set()
     ids = list(seen)
