@@ -17,7 +17,7 @@ from dangjian.accounts.services import role_grant, user_create
 from dangjian.orgs.models import Org, OrgKind, UnitType
 from dangjian.orgs.services import org_tree_bulk_create
 from dangjian.people.models import Person, Reduction
-from dangjian.people.services import people_bulk_create, person_reduce
+from dangjian.people.services import people_bulk_create, people_reduce
 from dangjian.shell.demo.people import _days, person_rows
 from dangjian.shell.demo.tree import COUNTIES, SCALES, build_tree, system_start
 
@@ -75,17 +75,12 @@ def load_demo(
             .order_by("id")
             .values_list("id", flat=True)
         )
+        plans = []
         for person_id in rng.sample(reduce_ids, k=max(2, len(reduce_ids) // 400)):
-            person = Person.objects.select_related("org").get(pk=person_id)
             kind = rng.choice((Reduction.TRANSFERRED_OUT, Reduction.TRANSFERRED_OUT, Reduction.DECEASED))
             note = "组织关系转往外省" if kind == Reduction.TRANSFERRED_OUT else "因病去世"
-            person_reduce(
-                actor=None,
-                person=person,
-                reduction=kind,
-                reduced_on=today - _days(rng, 1, 300),
-                note=note,
-            )
+            plans.append((Person(pk=person_id), kind, today - _days(rng, 1, 300), note))
+        people_reduce(actor=None, plans=plans)
         from dangjian.development.demo import load_development_demo
 
         cases = load_development_demo(
