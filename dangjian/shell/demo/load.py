@@ -39,6 +39,16 @@ def analyze_tables() -> None:
         cursor.execute("ANALYZE")
 
 
+def _bulk_load_settings() -> None:
+    """A larger page cache for this connection on SQLite: the demo city writes some 700 MB, and
+    the indexes of the big tables (attendance, step records, seals) are updated all over."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-1048576")  # 1 GB, for this process only
+
+
 def database_is_empty() -> bool:
     return not Org.objects.exists() and not Person.objects.exists()
 
@@ -56,6 +66,8 @@ def load_demo(
     today = today or timezone.localdate()
     rng = random.Random(f"{seed}-{scale_name}")
     from dangjian.development import due
+
+    _bulk_load_settings()
 
     # The reminders are computed once at the end, not after each of the load's writes.
     with transaction.atomic(), due.deferred(today):
