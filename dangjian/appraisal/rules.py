@@ -93,13 +93,16 @@ def roster(org: Org, on: dt.date) -> list[Member]:
     return sorted(members, key=lambda m: not m.is_full)  # stable: by name within each group
 
 
+GRADE_VALUES = frozenset(Grade.values)  # Choices.values builds a new list on every read
+
+
 def parse_grade(value) -> str | None:
     """A grade from a form, a request or a workbook cell: the value or its Chinese label; "" for
     none; None when it is neither."""
     text = str(value if value is not None else "").strip()
     if not text or text in ("—", "-", "不评定等次"):
         return ""
-    if text in Grade.values:
+    if text in GRADE_VALUES:
         return text
     return GRADE_BY_LABEL.get(text)
 

@@ -441,22 +441,25 @@ def appraisals_bulk_record(*, actor, rows: list[BulkAppraisal]) -> int:
             for r in rows
         ]
     )
-    entries = []
+    from dangjian.base.bulk import insert_values
+
+    entries = []  # plain rows: a city's branches list some 150,000 members
     for appraisal, row in zip(appraisals, rows, strict=True):
         for member in rosters[row.org.pk]:
             grade = (rules.parse_grade(row.grades.get(member.id, "")) or "") if member.is_full else ""
-            entries.append(
-                AppraisalEntry(
-                    appraisal=appraisal, person_id=member.id, grade=grade, is_probationary=not member.is_full
-                )
-            )
-    entries = AppraisalEntry.objects.bulk_create(entries, batch_size=2000)
-    known = {(e.appraisal.org_id, e.person_id): e for e in entries if e.grade == Grade.UNQUALIFIED}
-    followups = []
-    for (org_id, pid), entry in known.items():
-        row = next(r for r in rows if r.org.pk == org_id)
-        followups.append(FollowUp(entry=entry, **row.followups.get(pid, {})))
-    FollowUp.objects.bulk_create(followups)
+            entries.append((appraisal.pk, member.id, grade, not member.is_full))
+    insert_values(AppraisalEntry, ("appraisal_id", "person_id", "grade", "is_probationary"), entries)
+    row_of = {appraisal.pk: row for appraisal, row in zip(appraisals, rows, strict=True)}
+    failed = AppraisalEntry.objects.filter(
+        appraisal_id__range=(min(row_of, default=0), max(row_of, default=0)), grade=Grade.UNQUALIFIED
+    ).values_list("pk", "appraisal_id", "person_id")
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(entry_id=pk, **row_of[appraisal_id].followups.get(pid, {}))
+            for pk, appraisal_id, pid in failed
+            if appraisal_id in row_of  # the range may hold another writer's appraisals
+        ]
+    )
     actor_name = (actor.get_full_name() or actor.username) if actor is not None and actor.pk else SYSTEM_ACTOR
     record_changes(
         records=[

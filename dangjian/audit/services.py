@@ -75,7 +75,7 @@ def field_label(obj: models.Model, name: str) -> str:
     return _field_meta(type(obj), name)[0]
 
 
-def _actor_fields(actor) -> dict[str, Any]:
+def actor_fields(actor) -> dict[str, Any]:
     known = actor is not None and actor.pk
     return {
         "actor": actor if known else None,
@@ -93,7 +93,7 @@ def record_change(
     message: str = "",
 ) -> ChangeRecord:
     record = ChangeRecord(
-        **_actor_fields(actor),
+        **actor_fields(actor),
         request_id=current_request_id.get(),
         action=action,
         object_type=obj._meta.label_lower,

@@ -57,7 +57,11 @@ def name_syllables(name: str) -> tuple[str, ...]:
     head = SURNAME_READINGS.get(name[0])
     if head is not None:
         return (head, *_syllables(name[1:]))
-    return _syllables(name)
+    if len(name) > 4:  # not a Han name of surname + given name: read it as a phrase
+        return _syllables(name)
+    # Surname and given name apart: a phrase reading across them is a misreading (于思梦 is yu si
+    # meng, not the 于思 "yu sai" of a beard), and the characters are cached.
+    return (*_char(name[0]), *_syllables(name[1:]))
 
 
 def name_sort_key(name: str) -> str:

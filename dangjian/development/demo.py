@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dangjian.base.idnumber import make_id_number
-from dangjian.development.services import case_set_status, cases_backfill, milestones
+from dangjian.development.services import cases_backfill, cases_set_status, milestones
 from dangjian.orgs.models import Org, UnitType
 from dangjian.people.models import Category, Person, Reduction, Standing
 from dangjian.people.services import people_bulk_create, person_reduce
@@ -453,15 +453,17 @@ def load_development_demo(
 
 
 def _set_statuses(statuses: dict[str, str], reference: dt.date) -> None:
-    """暂缓、不予发展 through case_set_status; 取消预备党员资格 reduces the person (as step 24 does)."""
+    """暂缓、不予发展 through cases_set_status; 取消预备党员资格 reduces the person (as step 24 does)."""
     from dangjian.development.models import Case, CaseStatus
 
-    for case in (
-        Case.objects.filter(person__id_number__in=list(statuses)).select_related("person").order_by("id")
-    ):
-        status = statuses[case.person.id_number]
-        reason = DEFER_REASON if status == "deferred" else DECLINE_REASON
-        case_set_status(actor=None, case=case, status=status, reason=reason)
+    plans = [
+        (case, status, DEFER_REASON if status == "deferred" else DECLINE_REASON)
+        for case in Case.objects.filter(person__id_number__in=list(statuses))
+        .select_related("person")
+        .order_by("id")
+        for status in (statuses[case.person.id_number],)
+    ]
+    cases_set_status(actor=None, plans=plans)
     disqualified = Case.objects.filter(status=CaseStatus.DISQUALIFIED, person__reduction="")
     for case in disqualified.select_related("person", "org").order_by("id"):
         decided = (

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,8 +34,25 @@ def register_source(name: str, kinds: Iterable[str], fn: Source) -> None:
     _sources[name] = (tuple(kinds), fn)
 
 
+_deferred: ContextVar[bool] = ContextVar("dangjian_due_deferred", default=False)
+
+
+@contextmanager
+def deferred(today: dt.date | None = None):
+    """Skip the per-write refreshes inside, and refresh everything once at the end (a bulk load that
+    writes every org and case: the demo). Nothing is refreshed if the body raises."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh(today)
+
+
 def refresh_orgs(name: str, org_ids: Iterable[int], today: dt.date | None = None) -> None:
     """Recompute one source's items for a few orgs (inside the write that changed them)."""
+    if _deferred.get():
+        return
     kinds, fn = _sources[name]
     ids = set(org_ids)
     today = today or timezone.localdate()
@@ -186,6 +205,8 @@ def refresh(today: dt.date | None = None) -> int:
 
 
 def refresh_cases(case_ids: Iterable[int], today: dt.date | None = None) -> None:
+    if _deferred.get():
+        return
     today = today or timezone.localdate()
     ids = list(case_ids)
     cases = list(Case.objects.filter(pk__in=ids).select_related("person"))

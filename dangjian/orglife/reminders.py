@@ -15,15 +15,14 @@ here blocks a record, and nobody is ranked.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_noop
 
 from dangjian.development.models import DueItem, DueKind, DueStatus, RuleSet
 from dangjian.development.services import rule_in_force, ruleset_for
-from dangjian.meetings.models import Meeting, MeetingPurpose
+from dangjian.meetings.models import MeetingTally
 from dangjian.orglife.cadence import CADENCES, Cadence, period_label, period_months, period_of
 from dangjian.orglife.models import Committee
 from dangjian.orgs.models import BRANCH_KINDS, GROUP_KINDS, Org, OrgKind, subtree_q, within_q
@@ -136,29 +135,45 @@ def member_counts(org_ids: list[int] | None, *, under: Org | None = None) -> dic
     return {r["org_id"]: (r["full"], r["members"]) for r in rows}
 
 
-def held_dates(org_ids: list[int] | None, start: dt.date, end: dt.date) -> dict[tuple[int, str], list[tuple]]:
-    """{(org id, kind): [(held on, by the secretary)]} of meetings in [start, end], purposes included."""
-    out: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    meetings = Meeting.objects.filter(held_on__range=(start, end))
-    purposes = MeetingPurpose.objects.filter(meeting__held_on__range=(start, end))
+def held_months(
+    org_ids: list[int] | None, first_year: int
+) -> dict[tuple[int, str], tuple[list[int], list[int]]]:
+    """{(org id, kind): (months held, months its secretary gave a 党课)} from first_year on, purposes
+    included, as month numbers (year × 12 + month − 1), from the meeting tally. A month is enough:
+    the periods start on the 1st and no meeting is recorded for a day after today."""
+    rows = MeetingTally.objects.filter(year__gte=first_year)
     if org_ids is not None:
-        meetings = meetings.filter(org_id__in=org_ids)
-        purposes = purposes.filter(meeting__org_id__in=org_ids)
-    for org_id, kind, held_on, by_secretary in meetings.values_list(
-        "org_id", "kind", "held_on", "lecturer_is_secretary"
+        rows = rows.filter(org_id__in=org_ids)
+    out: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    for org_id, kind, year, months, by_secretary in rows.values_list(
+        "org_id", "kind", "year", "months", "secretary_months"
     ):
-        out[(org_id, kind)].append((held_on, by_secretary))
-    for org_id, kind, held_on, by_secretary in purposes.values_list(
-        "meeting__org_id", "kind", "meeting__held_on", "meeting__lecturer_is_secretary"
-    ):
-        out[(org_id, kind)].append((held_on, by_secretary))
+        held, lectured = out.setdefault((org_id, kind), ([], []))
+        held += [year * 12 + m for m in range(12) if months >> m & 1]
+        lectured += [year * 12 + m for m in range(12) if by_secretary >> m & 1]
     return out
 
 
-def was_held(held: list[tuple], cadence: Cadence, start: dt.date, end: dt.date) -> bool:
-    return any(
-        start <= on <= end and (by_secretary or not cadence.secretary_lecture) for on, by_secretary in held
-    )
+def first_months(org_ids: list[int] | None) -> dict[int, dt.date]:
+    """The first day of the month of each org's first meeting (from the tally)."""
+    rows = MeetingTally.objects.all()
+    if org_ids is not None:
+        rows = rows.filter(org_id__in=org_ids)
+    first: dict[int, int] = {}
+    for org_id, year, months in rows.values_list("org_id", "year", "months"):
+        if months:
+            number = year * 12 + (months & -months).bit_length() - 1
+            first[org_id] = min(first.get(org_id, number), number)
+    return {org_id: dt.date(n // 12, n % 12 + 1, 1) for org_id, n in first.items()}
+
+
+def was_held(
+    held: tuple[list[int], list[int]] | None, cadence: Cadence, start: dt.date, end: dt.date
+) -> bool:
+    if not held:
+        return False
+    low, high = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    return any(low <= m <= high for m in held[1 if cadence.secretary_lecture else 0])
 
 
 def applies(cadence: Cadence, org: Org, facts: OrgFacts, rules: dict) -> int:
@@ -184,7 +199,7 @@ def _cadence_items(org: Org, facts: OrgFacts, rules: dict, held, today: dt.date)
         months = applies(cadence, org, facts, rules)
         if not months:
             continue
-        dates = held.get((org.pk, cadence.kind), [])
+        dates = held.get((org.pk, cadence.kind))
         start, end = period_of(today, months)
         label = str(cadence.label)
         if not was_held(dates, cadence, start, today):
@@ -256,18 +271,14 @@ def size_hints(org: Org, facts: OrgFacts, has_committee: bool, rules: dict) -> l
 
 
 def compute(today: dt.date, org_ids: set[int] | None) -> list[DueItem]:
-    orgs = life_orgs(org_ids)
+    orgs = life_orgs(org_ids, light=True)
     if not orgs:
         return []
     ids = [o.pk for o in orgs]
     scoped = None if org_ids is None else ids
     counts = member_counts(None if org_ids is None else ids)
-    first = Meeting.objects.values("org_id").annotate(first=Min("held_on"))
-    if scoped is not None:
-        first = first.filter(org_id__in=scoped)
-    first_meeting = {r["org_id"]: r["first"] for r in first}
-    year_ago = dt.date(today.year - 1, 1, 1)
-    held = held_dates(scoped, year_ago, today)
+    first_meeting = first_months(scoped)
+    held = held_months(scoped, today.year - 1)
     committees = Committee.objects.filter(ended_on__isnull=True)
     if scoped is not None:
         committees = committees.filter(org_id__in=scoped)

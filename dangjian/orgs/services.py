@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -13,8 +14,8 @@ from django.utils.translation import gettext_noop
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit import ledger
-from dangjian.audit.models import ChangeAction
-from dangjian.audit.services import SYSTEM_ACTOR, record_change, record_changes, snapshot
+from dangjian.audit.models import ChangeAction, ChangeRecord
+from dangjian.audit.services import SYSTEM_ACTOR, actor_fields, record_change, record_changes, snapshot
 from dangjian.base import hooks
 from dangjian.orgs.models import (
     BRANCH_KINDS,
@@ -280,11 +281,9 @@ def _active_people_count(org: Org) -> int:
     return Person.objects.filter(org=org, reduction="").count()
 
 
-@transaction.atomic
-def org_dissolve(*, actor, org: Org, dissolved_on: dt.date, reason: str) -> Org:
-    org = Org.objects.select_for_update().get(pk=org.pk)
-    if actor is not None:
-        scope.require(actor, Action.CHANGE_ORG, org, _("您无权撤销该党组织。"))
+def _dissolve_errors(
+    org: Org, dissolved_on: dt.date, reason: str, *, live_children: bool, people: int
+) -> list[str]:
     errors: list[str] = []
     if not org.is_active:
         errors.append(_("该党组织已经撤销。"))
@@ -294,10 +293,22 @@ def org_dissolve(*, actor, org: Org, dissolved_on: dt.date, reason: str) -> Org:
         errors.append(_("撤销日期不能晚于今天。"))
     if org.founded_on and dissolved_on < org.founded_on:
         errors.append(_("撤销日期不能早于成立日期。"))
-    if Org.objects.get_children(org).filter(dissolved_on__isnull=True).exists():
+    if live_children:
         errors.append(_("该组织还有未撤销的下级组织，请先撤销或转移下级组织。"))
-    if (n := _active_people_count(org)) > 0:
-        errors.append(_("该组织还有%(n)d名在册人员，请先转移组织关系。") % {"n": n})
+    if people > 0:
+        errors.append(_("该组织还有%(n)d名在册人员，请先转移组织关系。") % {"n": people})
+    return errors
+
+
+@transaction.atomic
+def org_dissolve(*, actor, org: Org, dissolved_on: dt.date, reason: str) -> Org:
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_ORG, org, _("您无权撤销该党组织。"))
+    errors = _dissolve_errors(
+        org, dissolved_on, reason, live_children=Org.objects.get_children(org).filter(dissolved_on__isnull=True).exists(),
+        people=_active_people_count(org),
+    )  # fmt: skip
     if errors:
         raise ValidationError(errors)
     before = snapshot(org, ORG_FIELDS)
@@ -308,6 +319,59 @@ def org_dissolve(*, actor, org: Org, dissolved_on: dt.date, reason: str) -> Org:
         actor=actor, action=ChangeAction.DISSOLVE, obj=org, before=before, after=snapshot(org, ORG_FIELDS)
     )
     return org
+
+
+@transaction.atomic
+def orgs_dissolve(*, actor, plans: list[tuple[Org, dt.date]], reason: str) -> int:
+    """Dissolve many orgs at once (a campaign's temporary orgs when it ends), all or nothing, with
+    org_dissolve's checks: a child dissolved in the same call no longer holds its parent back. One
+    UPDATE per date, the rows sealed and a change-log entry for each org, in one batch."""
+    from dangjian.people.models import Person
+
+    dates = {org.pk: on for org, on in plans}
+    orgs = list(Org.objects.select_for_update().filter(pk__in=list(dates)).order_by("pk"))
+    paths = {o.path for o in orgs}
+    live_children = {
+        path[: -Org.steplen]
+        for path in Org.objects.filter(dissolved_on__isnull=True, depth__gt=1)
+        .filter(models.Q(*[subtree_q(p) for p in sorted(paths)], _connector=models.Q.OR))
+        .values_list("path", flat=True)
+        if path not in paths
+    } if paths else set()  # fmt: skip
+    people = dict(
+        Person.objects.filter(org_id__in=list(dates), reduction="")
+        .values_list("org_id")
+        .annotate(n=Count("id"))
+    )
+    errors = []
+    for org in orgs:
+        if actor is not None and not scope.can(actor, Action.CHANGE_ORG, org):
+            errors.append(f"{org.name}：{_('您无权撤销该党组织。')}")
+        for message in _dissolve_errors(
+            org, dates[org.pk], reason, live_children=org.path in live_children, people=people.get(org.pk, 0)
+        ):
+            errors.append(f"{org.name}：{message}")
+    if errors:
+        raise ValidationError(errors[:50])
+    now, reason = timezone.now(), reason.strip()
+    befores = {org.pk: snapshot(org, ORG_FIELDS) for org in orgs}
+    by_date: dict[dt.date, list[int]] = {}
+    for org in orgs:
+        by_date.setdefault(dates[org.pk], []).append(org.pk)
+        org.dissolved_on, org.dissolved_reason, org.updated_at = dates[org.pk], reason, now
+    for on, ids in by_date.items():
+        Org.objects.filter(pk__in=ids).update(dissolved_on=on, dissolved_reason=reason, updated_at=now)
+    ledger.seal_rows(model=Org, pks=list(dates))  # QuerySet.update sends no signals
+    record_changes(
+        records=[
+            ChangeRecord(
+                **actor_fields(actor), action=ChangeAction.DISSOLVE, object_type=Org._meta.label_lower,
+                object_id=org.pk, object_repr=str(org)[:200], before=befores[org.pk], after=snapshot(org, ORG_FIELDS),
+            )
+            for org in orgs
+        ]
+    )  # fmt: skip
+    return len(orgs)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
+from dangjian.base.bulk import add_to_counts
 from dangjian.orgs.models import Org
 from dangjian.people.models import Person, SubtreeCount
 
@@ -38,24 +39,7 @@ def deltas_for(entries: Iterable[tuple[str, str, str, int]]) -> Counter[Key]:
 
 
 def apply(deltas: Counter[Key]) -> None:
-    deltas = Counter({k: v for k, v in deltas.items() if v})
-    if not deltas:
-        return
-    org_ids = sorted({k[0] for k in deltas})
-    existing: dict[Key, SubtreeCount] = {}
-    for start in range(0, len(org_ids), 900):
-        for row in SubtreeCount.objects.select_for_update().filter(org_id__in=org_ids[start : start + 900]):
-            existing[(row.org_id, row.standing, row.category)] = row
-    changed, created = [], []
-    for key, delta in deltas.items():
-        row = existing.get(key)
-        if row is None:
-            created.append(SubtreeCount(org_id=key[0], standing=key[1], category=key[2], n=delta))
-        else:
-            row.n += delta
-            changed.append(row)
-    SubtreeCount.objects.bulk_update(changed, ["n"], batch_size=500)
-    SubtreeCount.objects.bulk_create(created, batch_size=2000)
+    add_to_counts(SubtreeCount, ("org_id", "standing", "category"), deltas)
 
 
 def person_entry(person: Person, sign: int) -> tuple[str, str, str, int]:

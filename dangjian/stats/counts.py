@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from dangjian.base.bulk import insert_rows
+from dangjian.base.bulk import add_to_counts, insert_rows
 from dangjian.orgs.models import Org
 from dangjian.people.counts import _ids_by_path, ancestor_paths
 from dangjian.people.models import Person
@@ -58,32 +58,11 @@ def _spread(local: Counter[tuple[str, str, str, str]]) -> Counter[Key]:
 
 def apply(deltas: Counter[Key]) -> None:
     deltas = Counter({k: v for k, v in deltas.items() if v})
-    if not deltas:
-        return
-    org_ids = sorted({k[0] for k in deltas})
     # Lock and read only the rows the deltas touch: a big org holds hundreds of rows, a change of
     # one person touches a few of them.
-    narrow = CompositionCount.objects.select_for_update()
     standings, values = {k[1] for k in deltas}, {k[3] for k in deltas}
-    if len(values) <= 200:
-        narrow = narrow.filter(standing__in=sorted(standings), value__in=sorted(values))
-    existing: dict[Key, CompositionCount] = {}
-    for start in range(0, len(org_ids), 500):
-        rows = narrow.filter(org_id__in=org_ids[start : start + 500])
-        for row in rows:
-            existing[(row.org_id, row.standing, row.dim, row.value)] = row
-    changed, created = [], []
-    for key, delta in deltas.items():
-        row = existing.get(key)
-        if row is None:
-            created.append(
-                CompositionCount(org_id=key[0], standing=key[1], dim=key[2], value=key[3], n=delta)
-            )
-        else:
-            row.n += delta
-            changed.append(row)
-    CompositionCount.objects.bulk_update(changed, ["n"], batch_size=500)
-    insert_rows(CompositionCount, created, batch_size=5000)
+    narrow = Q(standing__in=sorted(standings), value__in=sorted(values)) if len(values) <= 200 else None
+    add_to_counts(CompositionCount, ("org_id", "standing", "dim", "value"), deltas, narrow=narrow)
 
 
 def person_changed(old: Entry, new: Entry) -> None:

@@ -462,6 +462,7 @@ def training_bulk_record(*, actor, classes: list[dict], log_message: str) -> int
 
     problems: list[str] = []
     rows = []
+    categories = frozenset(TraineeCategory.values)
     for i, spec in enumerate(classes, start=1):
         values = {
             k: spec.get(k)
@@ -472,7 +473,7 @@ def training_bulk_record(*, actor, classes: list[dict], log_message: str) -> int
         ids = [p.pk for p, _c in participants]
         if len(set(ids)) != len(ids):
             errors.setdefault("participants", []).append(_("同一学员在名单中出现了两次。"))
-        if any(c not in TraineeCategory.values for _p, c in participants):
+        if any(c not in categories for _p, c in participants):
             errors.setdefault("participants", []).append(_("请选择有效的参训类别。"))
         problems += [f"第{i}个培训班：{m}" for ms in errors.values() for m in ms]
         rows.append((spec["org"], values, participants))

@@ -84,10 +84,12 @@ def _append_seals(entries: Sequence[tuple[str, int, str]]) -> int:
     if not entries:
         return 0
     head = _lock_head()
-    prev, rows = head.seal_hash, []
+    from dangjian.base.bulk import InstanceMaker
+
+    prev, rows, make = head.seal_hash, [], InstanceMaker(SealRecord)  # bulk seals run to 100,000s
     for key, pk, digest in entries:
         current = seal_hash(prev, key, pk, digest)
-        rows.append(SealRecord(object_type=key, object_id=pk, digest=digest, prev_hash=prev, hash=current))
+        rows.append(make(object_type=key, object_id=pk, digest=digest, prev_hash=prev, hash=current))
         prev = current
     head.seal_last_id = _insert_checked(SealRecord, rows, head.seal_last_id, "封存记录")
     head.seal_hash, head.seal_count = prev, head.seal_count + len(rows)

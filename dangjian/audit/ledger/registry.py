@@ -114,18 +114,23 @@ def _digests(sealed: Sealed, pks: Iterable[int] | None = None, chunk_size: int =
     """(pk, digest, label) for the given rows (all rows when pks is None), in pk order."""
     key, manager = sealed.key, sealed.model._base_manager
     extra = (sealed.label,) if sealed.label else ()
-    if pks is None:
+    fields = ("pk", *sealed.fields, *extra)
+    ids = None if pks is None else sorted(set(pks))
+    if ids is None:
+        rows = manager.order_by("pk").values_list(*fields).iterator(chunk_size=chunk_size)
+    elif ids and ids[-1] - ids[0] + 1 == len(ids):
+        # A bulk insert's ids are one run: read it as a range, not as lists of 900 ids.
         rows = (
-            manager.order_by("pk").values_list("pk", *sealed.fields, *extra).iterator(chunk_size=chunk_size)
+            manager.filter(pk__gte=ids[0], pk__lte=ids[-1])
+            .order_by("pk")
+            .values_list(*fields)
+            .iterator(chunk_size=chunk_size)
         )
     else:
-        ids = sorted(set(pks))
         rows = (
             row
             for start in range(0, len(ids), 900)
-            for row in manager.filter(pk__in=ids[start : start + 900])
-            .order_by("pk")
-            .values_list("pk", *sealed.fields, *extra)
+            for row in manager.filter(pk__in=ids[start : start + 900]).order_by("pk").values_list(*fields)
         )
     n = len(sealed.fields)
     for pk, *values in rows:

@@ -150,3 +150,9 @@ def test_one_syllable_per_character_and_one_initial_per_syllable(name):
 
 def test_gb2312_table_is_the_full_set():
     assert len(GB2312_HANZI) == 6763
+
+
+def test_surname_and_given_name_are_read_apart():
+    """A phrase reading across surname and given name is a misreading: 于思 alone is "yu sai"."""
+    assert name_sort_key("于思梦") == "yu si meng"
+    assert name_initials("于思梦") == "ysm"

@@ -14,7 +14,12 @@ from django.core.exceptions import ValidationError  # what the services raise, a
 
 from dangjian.development.catalog import SUPERIOR_STEPS
 from dangjian.development.services.backfill import BACKFILL_CHUNK, cases_backfill
-from dangjian.development.services.cases import case_open, case_set_special_basis, case_set_status
+from dangjian.development.services.cases import (
+    case_open,
+    case_set_special_basis,
+    case_set_status,
+    cases_set_status,
+)
 from dangjian.development.services.inforce import (
     APPROVAL_STEPS,
     CONVERSION_RESULTS,
@@ -52,6 +57,7 @@ __all__ = [
     "case_set_special_basis",
     "case_set_status",
     "cases_backfill",
+    "cases_set_status",
     "check_step",
     "current_records",
     "derive_state",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
-from dangjian.audit.models import ChangeAction
-from dangjian.audit.services import record_change
+from dangjian.audit import ledger
+from dangjian.audit.models import ChangeAction, ChangeRecord
+from dangjian.audit.services import actor_fields, record_change, record_changes
 from dangjian.development.models import Case, CaseStatus
 from dangjian.development.services.state import _refresh
 from dangjian.orgs.models import Org
@@ -64,21 +66,27 @@ def case_set_special_basis(*, actor, case: Case, special_basis: str) -> Case:
     return case
 
 
+def _status_error(case: Case, status: str, reason: str) -> str | None:
+    if status not in (CaseStatus.OPEN, CaseStatus.DEFERRED, CaseStatus.DECLINED):
+        return "只能暂缓、不予发展或恢复发展；转正、取消资格和归档由相应步骤产生。"
+    if not (reason or "").strip():
+        return "请填写原因。"
+    if case.status in (CaseStatus.CONVERTED, CaseStatus.ARCHIVED, CaseStatus.DISQUALIFIED):
+        return f"该发展纪实当前为“{case.get_status_display()}”，不能再改变状态。"
+    if status != CaseStatus.OPEN and case.stage >= 5:
+        return "已接收为预备党员，不能暂缓或不予发展；请按转正程序处理。"
+    if status == case.status:
+        return f"该发展纪实已经是“{case.get_status_display()}”。"
+    return None
+
+
 @transaction.atomic
 def case_set_status(*, actor, case: Case, status: str, reason: str) -> Case:
     """Defer (暂缓), decline (不予发展) or reopen a case, always with a reason."""
     case = _lock(case)
     _require_change(actor, case.org)
-    if status not in (CaseStatus.OPEN, CaseStatus.DEFERRED, CaseStatus.DECLINED):
-        raise ValidationError("只能暂缓、不予发展或恢复发展；转正、取消资格和归档由相应步骤产生。")
-    if not (reason or "").strip():
-        raise ValidationError("请填写原因。")
-    if case.status in (CaseStatus.CONVERTED, CaseStatus.ARCHIVED, CaseStatus.DISQUALIFIED):
-        raise ValidationError(f"该发展纪实当前为“{case.get_status_display()}”，不能再改变状态。")
-    if status != CaseStatus.OPEN and case.stage >= 5:
-        raise ValidationError("已接收为预备党员，不能暂缓或不予发展；请按转正程序处理。")
-    if status == case.status:
-        raise ValidationError(f"该发展纪实已经是“{case.get_status_display()}”。")
+    if problem := _status_error(case, status, reason):
+        raise ValidationError(problem)
     before = {"状态": case.get_status_display()}
     case.status = status
     case.status_reason = reason.strip()
@@ -91,6 +99,47 @@ def case_set_status(*, actor, case: Case, status: str, reason: str) -> Case:
 
     due.refresh_cases([case.pk])  # a deferred or declined case has nothing due; reopened, it has again
     return case
+
+
+@transaction.atomic
+def cases_set_status(*, actor, plans: list[tuple[Case, str, str]]) -> int:
+    """case_set_status for many cases at once (status and reason each), all or nothing, with its
+    checks; the rows sealed, the changes logged and the reminders refreshed in one batch."""
+    from dangjian.development import due
+
+    wanted = {case.pk: (status, reason) for case, status, reason in plans}
+    cases = list(
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "org")
+        .filter(pk__in=list(wanted))
+        .order_by("pk")
+    )
+    problems = []
+    for case in cases:
+        if actor is not None and not scope.can(actor, Action.CHANGE_PERSON, case.org):
+            problems.append(f"{case.person.name}：您无权办理该发展纪实。")
+        if problem := _status_error(case, *wanted[case.pk]):
+            problems.append(f"{case.person.name}：{problem}")
+    if problems:
+        raise ValidationError(problems[:50])
+    befores = {case.pk: {"状态": case.get_status_display()} for case in cases}
+    now = timezone.now()
+    for case in cases:
+        status, reason = wanted[case.pk]
+        case.status, case.status_reason, case.updated_at = status, reason.strip(), now
+    Case.objects.bulk_update(cases, ["status", "status_reason", "updated_at"], batch_size=500)
+    ledger.seal_rows(model=Case, pks=[c.pk for c in cases])  # bulk_update sends no signals
+    record_changes(
+        records=[
+            ChangeRecord(
+                **actor_fields(actor), action=ChangeAction.UPDATE, object_type=Case._meta.label_lower, object_id=c.pk,
+                object_repr=str(c)[:200], before=befores[c.pk], after={"状态": c.get_status_display(), "原因": c.status_reason},
+            )
+            for c in cases
+        ]
+    )  # fmt: skip
+    due.refresh_cases([c.pk for c in cases])
+    return len(cases)
 
 
 def _require_change(actor, org: Org) -> None:

@@ -113,3 +113,16 @@ def test_the_conversion_approval_is_pending_until_its_last_month(world, frozen):
     assert (approval.due_on, approval.status) == (D(2027, 2, 17), DueStatus.PENDING)
     [approval] = [i for i in items(case, steps, D(2027, 1, 20)) if i.kind == DueKind.CONVERSION_APPROVAL]
     assert approval.status == DueStatus.SOON
+
+
+def test_a_deferred_load_refreshes_once_at_the_end(world, frozen):
+    with due.deferred():
+        case = new_case(world, "张申请", D(2026, 11, 1))
+        assert not DueItem.objects.filter(case=case).exists()  # the write's own refresh waited
+    assert kinds(case) == {(DueKind.TALK, DueStatus.SOON)}
+    with pytest.raises(RuntimeError), due.deferred():
+        later = new_case(world, "李申请", D(2026, 11, 2))
+        raise RuntimeError("the load fails")
+    assert not DueItem.objects.filter(case=later).exists()  # nothing refreshed after a failure
+    step_record(actor=world.secretary, case=case, step=2, on=D(2026, 11, 20))
+    assert kinds(case) == set()  # outside, each write refreshes again

@@ -252,3 +252,28 @@ def test_an_acknowledged_warning_needs_a_reason(world, case):
         record(world, case, 2, D(2022, 4, 2), acknowledge=["R-TALK"], note="  ")
     assert caught.value.message_dict == {"note": ["确认提醒后保存，须在“说明”中写明原因。"]}
     assert not case.records.filter(step=2).exists()
+
+
+def test_many_statuses_at_once_all_or_nothing(world, case):
+    from dangjian.audit.ledger.verify import verify
+
+    other = case_open(
+        actor=world.secretary, person=make_person(world.branch_a1_1, name="钱申请", standing="applicant")
+    )
+    with pytest.raises(ValidationError) as info:
+        services.cases_set_status(
+            actor=world.secretary, plans=[(case, "deferred", "本人申请暂缓"), (other, "declined", " ")]
+        )
+    assert info.value.messages == ["钱申请：请填写原因。"]
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN  # nothing changed
+    with pytest.raises(ValidationError, match="您无权办理该发展纪实"):
+        services.cases_set_status(actor=world.viewer, plans=[(case, "deferred", "本人申请暂缓")])
+    assert services.cases_set_status(
+        actor=world.secretary, plans=[(case, "deferred", "本人申请暂缓"), (other, "declined", "不具备条件")]
+    ) == 2  # fmt: skip
+    assert dict(Case.objects.filter(pk__in=[case.pk, other.pk]).values_list("pk", "status")) == {
+        case.pk: CaseStatus.DEFERRED, other.pk: CaseStatus.DECLINED,
+    }  # fmt: skip
+    with pytest.raises(ValidationError, match="暂缓发展"):
+        record(world, case, 1, D(2022, 3, 1))  # the same effect as case_set_status
+    assert verify().ok

@@ -203,7 +203,7 @@ def campaign_close(*, actor, campaign: Campaign, closed_on: dt.date, note: str =
     deepest first; secondments, team memberships, teams, posts and registrations get their end date;
     shifts after the end are cancelled. Grid leads stay as they were, as the record of the coverage.
     """
-    from dangjian.orgs.services import org_dissolve
+    from dangjian.orgs.services import orgs_dissolve
 
     campaign = _lock(campaign)
     _require(actor, campaign.org, "您无权结束该战时动员。")
@@ -230,11 +230,18 @@ def campaign_close(*, actor, campaign: Campaign, closed_on: dt.date, note: str =
                 "-depth", "path"
             )
         )
-        for org in active:
-            on = max(closed_on, org.founded_on) if org.founded_on else closed_on
-            by = actor if actor is not None and scope.can(actor, Action.CHANGE_ORG, org) else None
-            org_dissolve(actor=by, org=org, dissolved_on=min(on, _today()), reason=reason)
-            dissolved += 1
+        plans = [
+            (org, min(max(closed_on, org.founded_on) if org.founded_on else closed_on, _today()))
+            for org in active
+        ]
+        # Closing the campaign is the decision: its orgs are dissolved in the actor's name where the
+        # actor may change them all, else in the system's (a campaign can span more than one scope).
+        by = (
+            actor
+            if actor is not None and all(scope.can(actor, Action.CHANGE_ORG, o) for o in active)
+            else None
+        )
+        dissolved = orgs_dissolve(actor=by, plans=plans, reason=reason)
     ended = {
         "secondments": Secondment.objects.filter(
             temporary_org__campaign=campaign, left_on__isnull=True

@@ -213,3 +213,43 @@ def test_bulk_create_checks_scope(world):
     with pytest.raises(PermissionDenied):
         org_tree_bulk_create(actor=world.organizer, parent=None, nodes=bulk_nodes())
     assert tree_state() == before
+
+
+# --- many at once (a campaign's temporary orgs) --------------------------------------------------
+
+
+def test_many_orgs_dissolved_at_once_with_the_same_checks(world):
+    from dangjian.audit.ledger.verify import verify
+    from dangjian.orgs.services import orgs_dissolve
+
+    parent = new_org(world, world.town_a1, "TMP-P", "temp_committee", name="临时党委")
+    child = new_org(world, parent, "TMP-C", "temp_branch", name="临时党支部")
+    before = tree_state()
+    with pytest.raises(ValidationError) as info:  # the parent alone: its child is still active
+        orgs_dissolve(actor=world.admin, plans=[(parent, dt.date(2024, 1, 1))], reason="任务结束")
+    assert messages(info.value) == ["临时党委：该组织还有未撤销的下级组织，请先撤销或转移下级组织。"]
+    with pytest.raises(ValidationError) as info:  # all or nothing: one bad org stops the batch
+        orgs_dissolve(
+            actor=world.admin, reason="任务结束",
+            plans=[(child, dt.date(2024, 1, 1)), (parent, dt.date(2024, 1, 1)), (world.branch_a1_2, dt.date(2999, 1, 1))],
+        )  # fmt: skip
+    assert messages(info.value) == [
+        "东城镇第二党支部：撤销日期不能晚于今天。",
+        "东城镇第二党支部：该组织还有1名在册人员，请先转移组织关系。",
+    ]
+    assert tree_state() == before
+    done = orgs_dissolve(
+        actor=world.admin,
+        plans=[(child, dt.date(2024, 2, 1)), (parent, dt.date(2024, 1, 1))],
+        reason="任务结束",
+    )
+    assert done == 2
+    assert {o.name: o.dissolved_on for o in Org.objects.filter(pk__in=[parent.pk, child.pk])} == {
+        "临时党委": dt.date(2024, 1, 1), "临时党支部": dt.date(2024, 2, 1),
+    }  # fmt: skip
+    logged = ChangeRecord.objects.filter(action=ChangeAction.DISSOLVE, object_id__in=[parent.pk, child.pk])
+    assert logged.count() == 2 and {r.actor_id for r in logged} == {world.admin.pk}
+    assert verify().ok  # the updated rows are sealed as they now are
+    with pytest.raises(ValidationError):  # dissolved already
+        orgs_dissolve(actor=world.admin, plans=[(child, dt.date(2024, 3, 1))], reason="再次")
+    no_tree_problems()

@@ -17,7 +17,7 @@ from dangjian.accounts.services import role_grant, user_create
 from dangjian.orgs.models import Org, OrgKind, UnitType
 from dangjian.orgs.services import org_tree_bulk_create
 from dangjian.people.models import Person, Reduction
-from dangjian.people.services import people_bulk_create, person_reduce
+from dangjian.people.services import people_bulk_create, people_reduce
 from dangjian.shell.demo.people import _days, person_rows
 from dangjian.shell.demo.tree import COUNTIES, SCALES, build_tree, system_start
 
@@ -39,6 +39,16 @@ def analyze_tables() -> None:
         cursor.execute("ANALYZE")
 
 
+def _bulk_load_settings() -> None:
+    """A larger page cache for this connection on SQLite: the demo city writes some 700 MB, and
+    the indexes of the big tables (attendance, step records, seals) are updated all over."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-1048576")  # 1 GB, for this process only
+
+
 def database_is_empty() -> bool:
     return not Org.objects.exists() and not Person.objects.exists()
 
@@ -55,7 +65,12 @@ def load_demo(
     scale = SCALES[scale_name]
     today = today or timezone.localdate()
     rng = random.Random(f"{seed}-{scale_name}")
-    with transaction.atomic():
+    from dangjian.development import due
+
+    _bulk_load_settings()
+
+    # The reminders are computed once at the end, not after each of the load's writes.
+    with transaction.atomic(), due.deferred(today):
         log("建立组织架构……")
         tree = build_tree(scale, rng)
         org_count = org_tree_bulk_create(actor=None, parent=None, nodes=[tree])
@@ -72,17 +87,12 @@ def load_demo(
             .order_by("id")
             .values_list("id", flat=True)
         )
+        plans = []
         for person_id in rng.sample(reduce_ids, k=max(2, len(reduce_ids) // 400)):
-            person = Person.objects.select_related("org").get(pk=person_id)
             kind = rng.choice((Reduction.TRANSFERRED_OUT, Reduction.TRANSFERRED_OUT, Reduction.DECEASED))
             note = "组织关系转往外省" if kind == Reduction.TRANSFERRED_OUT else "因病去世"
-            person_reduce(
-                actor=None,
-                person=person,
-                reduction=kind,
-                reduced_on=today - _days(rng, 1, 300),
-                note=note,
-            )
+            plans.append((Person(pk=person_id), kind, today - _days(rng, 1, 300), note))
+        people_reduce(actor=None, plans=plans)
         from dangjian.development.demo import load_development_demo
 
         cases = load_development_demo(
@@ -107,9 +117,6 @@ def load_demo(
 
         load_dues_demo(random.Random(f"{seed}-{scale_name}-dues"), today, log=log)
         logins = _demo_users(root, town, branch)
-    from dangjian.development import due
-
-    due.refresh(today)
     analyze_tables()
     return DemoResult(orgs=org_count, people=people, logins=logins)
 
