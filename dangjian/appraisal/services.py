@@ -451,7 +451,9 @@ def appraisals_bulk_record(*, actor, rows: list[BulkAppraisal]) -> int:
     insert_values(AppraisalEntry, ("appraisal_id", "person_id", "grade", "is_probationary"), entries)
     row_of = {appraisal.pk: row for appraisal, row in zip(appraisals, rows, strict=True)}
     failed = AppraisalEntry.objects.filter(
-        appraisal_id__range=(min(row_of, default=0), max(row_of, default=0)), grade=Grade.UNQUALIFIED
+        appraisal_id__gte=min(row_of, default=0),
+        appraisal_id__lte=max(row_of, default=0),
+        grade=Grade.UNQUALIFIED,
     ).values_list("pk", "appraisal_id", "person_id")
     FollowUp.objects.bulk_create(
         [
