@@ -119,6 +119,10 @@ def secretary_tasks(browser) -> None:
     save(page, "10c-committee", element=page.locator("#committee-card"))
     page.get_by_role("link", name="组织生活").click()
     save(page, "10d-orglife", full_page=True)
+    page.goto(f"{BASE}/")
+    page.get_by_role("link", name=BRANCH).first.click()
+    page.locator("#dues-link").click()
+    save(page, "10e-dues-collection", full_page=True)
 
     # 4. Rosters and documents.
     page.goto(f"{BASE}/documents/")
@@ -167,6 +171,8 @@ def clerk_tasks(browser) -> None:
     page.goto(f"{BASE}/mobilization/")
     page.get_by_role("link", name="新冠肺炎疫情防控").first.click()
     save(page, "25-campaign-dashboard", full_page=True)
+    page.goto(f"{BASE}/dues/org/1/stats/")  # the jurisdiction's root (the demo's first org)
+    save(page, "26-dues-stats", full_page=True)
     context.close()
 
 
