@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +49,18 @@ def _campaigns(org: Org) -> list[tuple[int, str]]:
         org__path__startswith=org.path
     )
     return [(c.pk, f"{c.name}（{c.starts_on:%Y-%m-%d}）") for c in qs.distinct().order_by("-starts_on")[:30]]
+
+
+def _write_then_funds(request, org, done: str, write) -> HttpResponse:
+    """Run a write from a funds form: its refusal shown as messages, its success as `done`; back to
+    the funds page either way."""
+    try:
+        write()
+    except ValidationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, done)
+    return _back_to_funds(org)
 
 
 @login_required
@@ -133,17 +146,22 @@ def handup(request, org_pk: int):
         _form_errors(request, form)
         return _back_to_funds(org)
     data = form.cleaned_data
-    try:
-        services.handup_record(
-            actor=request.user, org=org, handed_on=data["handed_on"], amount=data["amount"],
-            centre_amount=data["centre_amount"] or None, period_from=data["period_from"], period_to=data["period_to"],
-            to_name=data.get("to_name", ""), note=data["note"],
-        )  # fmt: skip
-    except ValidationError as exc:
-        _report(request, exc)
-    else:
-        messages.success(request, _("上缴已记录。"))
-    return _back_to_funds(org)
+    return _write_then_funds(
+        request,
+        org,
+        _("上缴已记录。"),
+        lambda: services.handup_record(
+            actor=request.user,
+            org=org,
+            handed_on=data["handed_on"],
+            amount=data["amount"],
+            centre_amount=data["centre_amount"] or None,
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            to_name=data.get("to_name", ""),
+            note=data["note"],
+        ),
+    )
 
 
 @login_required
@@ -158,16 +176,21 @@ def spending(request, org_pk: int):
     data = form.cleaned_data
     allocation = Allocation.objects.filter(pk=data["allocation"]).first() if data["allocation"] else None
     meeting = Meeting.objects.filter(pk=data["meeting"], org=org).first() if data["meeting"] else None
-    try:
-        services.spending_record(
-            actor=request.user, org=org, spent_on=data["spent_on"], amount=data["amount"], purpose=data["purpose"],
-            description=data["description"], allocation=allocation, meeting=meeting,
-        )  # fmt: skip
-    except ValidationError as exc:
-        _report(request, exc)
-    else:
-        messages.success(request, _("党费使用已登记。"))
-    return _back_to_funds(org)
+    return _write_then_funds(
+        request,
+        org,
+        _("党费使用已登记。"),
+        lambda: services.spending_record(
+            actor=request.user,
+            org=org,
+            spent_on=data["spent_on"],
+            amount=data["amount"],
+            purpose=data["purpose"],
+            description=data["description"],
+            allocation=allocation,
+            meeting=meeting,
+        ),
+    )
 
 
 @login_required
@@ -180,16 +203,19 @@ def fund_request(request, org_pk: int):
         return _back_to_funds(org)
     data = form.cleaned_data
     campaign = Campaign.objects.filter(pk=data["campaign"]).first() if data["campaign"] else None
-    try:
-        services.fund_request_create(
-            actor=request.user, org=org, amount=data["amount"], purpose=data["purpose"], reason=data["reason"],
+    return _write_then_funds(
+        request,
+        org,
+        _("下拨申请已报送上一级党组织。"),
+        lambda: services.fund_request_create(
+            actor=request.user,
+            org=org,
+            amount=data["amount"],
+            purpose=data["purpose"],
+            reason=data["reason"],
             campaign=campaign,
-        )  # fmt: skip
-    except ValidationError as exc:
-        _report(request, exc)
-    else:
-        messages.success(request, _("下拨申请已报送上一级党组织。"))
-    return _back_to_funds(org)
+        ),
+    )
 
 
 @login_required
