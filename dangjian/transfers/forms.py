@@ -1,0 +1,17 @@
+from django import forms
+
+from dangjian.base.forms import DateInput, StyledForm
+from dangjian.transfers.models import Reason
+
+
+class TransferForm(StyledForm):
+    to_org = forms.IntegerField(label="接收党组织", widget=forms.HiddenInput, required=False)
+    reason = forms.ChoiceField(label="转接原因", choices=[("", "—"), *Reason.choices])
+    on = forms.DateField(label="发起日期", widget=DateInput(), required=False)
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"})
+    )
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))

@@ -1,0 +1,183 @@
+"""Transfers inside the system: the life of a transfer, the counts, scope, the case that follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from dangjian.accounts import scope
+from dangjian.audit.services import history_for
+from dangjian.conftest import make_person
+from dangjian.development.models import Case
+from dangjian.development.services import case_open
+from dangjian.people.models import Person
+from dangjian.transfers import selectors, services
+from dangjian.transfers.models import Status, Transfer, TransferEvent
+from dangjian.transfers.tests.conftest import assert_counts_exact
+
+
+def _submit(world, person=None, to_org=None, actor=None):
+    return services.transfer_submit(
+        actor=actor or world.secretary, person=person or world.people["in_branch"],
+        to_org=to_org or world.branch_b_1, reason="work", note="调往乙县医院",
+    )  # fmt: skip
+
+
+def test_full_life_moves_the_file_and_keeps_counts_exact(world, receiver):
+    person = world.people["in_branch"]
+    t = _submit(world)
+    assert t.status == Status.SUBMITTED and t.reviewer == world.town_a1 and t.from_org == world.branch_a1_1
+    assert_counts_exact()
+    t = services.transfer_approve(actor=world.organizer, transfer=t)
+    assert t.status == Status.PENDING
+    assert t.letter_no == f"TOWN-A1-{t.issued_on.year}-0001"
+    assert t.valid_until == t.issued_on + dt.timedelta(days=90)
+    person.refresh_from_db()
+    assert person.org == world.branch_a1_1  # still on the sender's roll until receipt
+    assert_counts_exact()
+    t = services.transfer_receive(actor=receiver, transfer=t)
+    assert t.status == Status.RECEIVED
+    person.refresh_from_db()
+    assert person.org == world.branch_b_1
+    assert_counts_exact()
+    kinds = list(TransferEvent.objects.filter(transfer=t).values_list("kind", flat=True))
+    assert kinds == ["submit", "approve", "receive"]
+    # The change log of the file shows both sides and the letter.
+    moved = history_for(person).filter(message__contains=t.letter_no).get()
+    assert moved.before["所在党组织"] == world.branch_a1_1.name
+    assert moved.after["所在党组织"] == world.branch_b_1.name
+    assert moved.actor == receiver
+
+
+def test_receiver_cannot_see_the_person_before_acceptance(world, receiver):
+    person = world.people["in_branch"]
+    t = _submit(world)
+    with pytest.raises(Http404):  # not yet issued: the receiver does not even see the transfer
+        selectors.get_transfer_for_user(receiver, t.pk)
+    services.transfer_approve(actor=world.organizer, transfer=t)
+    t = selectors.get_transfer_for_user(receiver, t.pk)
+    assert not selectors.person_visible(receiver, t)
+    with pytest.raises(Http404):
+        scope.get_person_for_user(receiver, person.pk)
+    services.transfer_receive(actor=receiver, transfer=t)
+    assert scope.get_person_for_user(receiver, person.pk) == person
+    # … and now the sender no longer sees the file, only the transfer.
+    t = selectors.get_transfer_for_user(world.secretary, t.pk)
+    assert not selectors.person_visible(world.secretary, t)
+    with pytest.raises(Http404):
+        scope.get_person_for_user(world.secretary, person.pk)
+
+
+def test_returned_transfer_leaves_the_member_where_they_were(world, receiver):
+    person = world.people["in_branch"]
+    t = services.transfer_approve(actor=world.organizer, transfer=_submit(world))
+    t = services.transfer_return(actor=receiver, transfer=t, reason="本单位无此人员的岗位")
+    assert t.status == Status.RETURNED and t.closed_reason == "本单位无此人员的岗位"
+    person.refresh_from_db()
+    assert person.org == world.branch_a1_1
+    assert_counts_exact()
+    # A new transfer can be started once the last one is closed.
+    assert _submit(world).status == Status.SUBMITTED
+
+
+def test_reviewer_may_return_before_the_letter(world):
+    t = services.transfer_return(actor=world.organizer, transfer=_submit(world), reason="材料不全")
+    assert t.status == Status.RETURNED and t.letter_no == ""
+
+
+def test_illegal_transitions_give_a_chinese_message_and_change_nothing(world, receiver):
+    t = _submit(world)
+    with pytest.raises(PermissionDenied, match="只有审核党委（东城镇党委）可以审核"):
+        services.transfer_approve(actor=world.secretary, transfer=t)  # a branch never reviews
+    t.refresh_from_db()
+    assert t.status == Status.SUBMITTED and t.letter_no == ""
+    t = services.transfer_cancel(actor=world.secretary, transfer=t, reason="本人暂缓调动")
+    events = TransferEvent.objects.filter(transfer=t).count()
+    with pytest.raises(ValidationError, match="该转接已撤销，不能接收"):
+        services.transfer_receive(actor=receiver, transfer=t)
+    with pytest.raises(ValidationError, match="不能审核"):
+        services.transfer_approve(actor=world.organizer, transfer=t)
+    t.refresh_from_db()
+    assert t.status == Status.CANCELLED and TransferEvent.objects.filter(transfer=t).count() == events
+    assert Person.objects.get(pk=t.person_id).org == world.branch_a1_1
+    assert_counts_exact()
+
+
+def test_receive_needs_the_receiving_side_and_return_needs_a_reason(world, receiver):
+    t = services.transfer_approve(actor=world.organizer, transfer=_submit(world))
+    with pytest.raises(PermissionDenied, match="您无权接收该转接"):
+        services.transfer_receive(actor=world.secretary, transfer=t)
+    with pytest.raises(ValidationError, match="请填写原因"):
+        services.transfer_return(actor=receiver, transfer=t, reason="  ")
+    t.refresh_from_db()
+    assert t.status == Status.PENDING
+
+
+def test_submit_checks(world, receiver):
+    person = world.people["in_branch"]
+    with pytest.raises(PermissionDenied):
+        _submit(world, person=world.people["county_b"], to_org=world.branch_a1_1)  # not the secretary's
+    with pytest.raises(ValidationError, match="接收党组织应为党支部或党总支"):
+        _submit(world, to_org=world.county_b)
+    with pytest.raises(ValidationError, match="无需转接"):
+        _submit(world, to_org=world.branch_a1_1)
+    with pytest.raises(ValidationError, match="请选择转接原因"):
+        services.transfer_submit(actor=world.secretary, person=person, to_org=world.branch_b_1, reason="x")
+    _submit(world)
+    with pytest.raises(ValidationError, match="已有正在办理"):
+        _submit(world, to_org=world.branch_a1_2)
+    assert Transfer.objects.count() == 1
+
+
+def test_out_of_scope_is_404(world, receiver):
+    t = _submit(world)
+    for user in (world.outsider, receiver):
+        with pytest.raises(Http404):
+            selectors.get_transfer_for_user(user, t.pk)
+    assert selectors.get_transfer_for_user(world.viewer, t.pk) == t  # 甲县委's viewer sees its own
+
+
+def test_probation_runs_on_and_the_case_follows(world, receiver):
+    probationary = make_person(world.branch_a1_1, name="预备甲", standing="probationary")
+    t = services.transfer_approve(actor=world.organizer, transfer=_submit(world, person=probationary))
+    services.transfer_receive(actor=receiver, transfer=t)
+    probationary.refresh_from_db()
+    assert probationary.standing == "probationary" and probationary.admitted_on == dt.date(2011, 12, 1)
+
+    applicant = world.people["applicant"]
+    case = case_open(actor=None, person=applicant)
+    t = services.transfer_approve(actor=world.organizer, transfer=_submit(world, person=applicant))
+    services.transfer_receive(actor=receiver, transfer=t)
+    case.refresh_from_db()
+    assert case.org == world.branch_b_1
+    assert Case.objects.get(person=applicant).person.org == world.branch_b_1
+    assert_counts_exact()
+
+
+def test_overdue_listed_on_both_sides(world, receiver):
+    t = services.transfer_approve(actor=world.organizer, transfer=_submit(world))
+    assert not selectors.overdue_for(receiver).exists()
+    Transfer.objects.filter(pk=t.pk).update(valid_until=dt.date(2020, 1, 1))
+    assert list(selectors.overdue_for(receiver)) == [t]
+    assert list(selectors.overdue_for(world.secretary)) == [t]
+    assert not selectors.overdue_for(world.outsider).exists()
+
+
+def test_target_search_gives_name_and_code_only(world):
+    rows = selectors.target_orgs("乙县医院")
+    assert rows == [
+        {"id": world.general_branch_b.pk, "code": "GB-B-1", "name": "乙县医院党总支"},
+        {"id": world.branch_b_1.pk, "code": "BR-B-1", "name": "乙县医院第一党支部"},
+    ]
+    assert selectors.target_orgs("x") == []
+
+
+def test_letter_validity_is_a_rule_set_parameter(world):
+    from dangjian.development.rules import RULE_BY_ID
+
+    rule = RULE_BY_ID["R-TRANSFER-VALIDITY"]
+    assert rule.params == {"days": 90} and "组通字" in rule.article
+    assert services.validity_days(world.town_a1, dt.date(2025, 1, 1)) == 90

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dangjian.transfers import views
+
+urlpatterns = [
+    path("", views.transfer_list, name="transfer-list"),
+    path("person/<int:person_pk>/new/", views.transfer_new, name="transfer-new"),
+    path("<int:pk>/", views.transfer_detail, name="transfer-detail"),
+    path("<int:pk>/<str:action>/", views.transfer_act, name="transfer-act"),
+]

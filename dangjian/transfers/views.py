@@ -1,0 +1,126 @@
+"""The pages of 组织关系转接: the lists (转出, 转入, 待审核, 逾期), the 转出 form from the person file,
+a transfer's page with its history and the actions the user may take. Every write is a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.base.forms import apply_service_errors
+from dangjian.orgs.models import Org
+from dangjian.transfers import selectors, services
+from dangjian.transfers.forms import ReasonForm, TransferForm
+from dangjian.transfers.models import OPEN_STATUSES, Status
+
+TABS = ("out", "in", "review", "overdue")
+PAGE_ROWS = 200
+
+
+@login_required
+def transfer_list(request):
+    user = request.user
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "out"
+    show_all = request.GET.get("all") == "1"
+    if tab == "out":
+        rows = selectors.outgoing_for(user)
+    elif tab == "in":
+        rows = selectors.incoming_for(user)
+    elif tab == "review":
+        rows = selectors.review_for(user)
+    else:
+        rows = selectors.overdue_for(user)
+    if not show_all and tab in ("out", "in"):
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    today = timezone.localdate()
+    counts = {
+        "review": selectors.review_for(user).count(),
+        "overdue": selectors.overdue_for(user).count(),
+    }
+    rows = list(rows[:PAGE_ROWS])
+    for t in rows:
+        t.overdue = t.status == Status.PENDING and t.valid_until is not None and t.valid_until < today
+        t.visible = selectors.person_visible(user, t)
+    context = {"nav": "transfers", "tab": tab, "rows": rows, "show_all": show_all, "counts": counts}
+    return render(request, "transfers/list.html", context)
+
+
+@login_required
+def transfer_new(request, person_pk: int):
+    person = scope.get_person_for_user(request.user, person_pk, Action.CHANGE_PERSON)
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    matches = [m for m in selectors.target_orgs(query) if m["id"] != person.org_id]
+    form = TransferForm(request.POST or None)
+    chosen = None
+    if request.method == "POST" and form.is_valid():
+        chosen = Org.objects.filter(pk=form.cleaned_data["to_org"] or 0).first()
+        try:
+            transfer = services.transfer_submit(
+                actor=request.user, person=person, to_org=chosen, reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"], on=form.cleaned_data["on"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            for message in exc.message_dict.get("to_org", []) if hasattr(exc, "error_dict") else []:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "已发起组织关系转出，等待审核党委审核。")
+            return redirect("transfer-detail", transfer.pk)
+    context = {
+        "nav": "transfers", "person": person, "form": form, "query": query, "matches": matches,
+        "chosen": request.POST.get("to_org") or "", "reviewer": services.reviewer_for(person.org),
+    }  # fmt: skip
+    return render(request, "transfers/new.html", context)
+
+
+@login_required
+def transfer_detail(request, pk: int):
+    transfer = selectors.get_transfer_for_user(request.user, pk)
+    today = timezone.localdate()
+    context = {
+        "nav": "transfers",
+        "t": transfer,
+        "visible": selectors.person_visible(request.user, transfer),
+        "may": selectors.permitted(request.user, transfer),
+        "events": transfer.events.all(),
+        "overdue": transfer.status == Status.PENDING
+        and transfer.valid_until
+        and transfer.valid_until < today,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "transfers/detail.html", context)
+
+
+ACTIONS = {"approve", "receive", "return", "cancel"}
+
+
+@login_required
+@require_POST
+def transfer_act(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    transfer = selectors.get_transfer_for_user(request.user, pk)
+    user = request.user
+    try:
+        if action == "approve":
+            services.transfer_approve(actor=user, transfer=transfer)
+            messages.success(request, "审核通过，已开具介绍信，等待接收。")
+        elif action == "receive":
+            services.transfer_receive(actor=user, transfer=transfer)
+            messages.success(request, "已接收，该同志的档案已转入本组织。")
+        else:
+            form = ReasonForm(request.POST)
+            reason = form.data.get("reason", "")
+            service = services.transfer_return if action == "return" else services.transfer_cancel
+            service(actor=user, transfer=transfer, reason=reason)
+            messages.success(request, "已退回。" if action == "return" else "已撤销。")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("transfer-detail", transfer.pk)
