@@ -1,0 +1,261 @@
+"""Reads of the reserve pool, always through the acting user's scope (out of scope → 404).
+
+`coverage` lists the villages and communities of a subtree with their pool against the standard of
+R-TALENT-POOL; `structure` counts the pool by age band, education, occupation, source and party
+standing, and how many were developed into members or appointed. Both are a handful of queries
+whatever the size of the subtree (bench/talent.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from dangjian.accounts import scope
+from dangjian.accounts.models import Action
+from dangjian.orgs.models import Org, OrgKind, UnitType, subtree_q
+from dangjian.people.models import MEMBER_STANDINGS, Education, Standing
+from dangjian.talent.models import EntryStatus, PoolEntry, PoolReview, PoolTask, ReservedPost, SourceChannel
+from dangjian.talent.rules import Standards
+
+VILLAGE_UNITS = (UnitType.VILLAGE, UnitType.COMMUNITY)
+VILLAGE_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
+# Age bands of the pool (age on the reference day).
+AGE_BANDS = (
+    (0, 30, gettext_noop("30岁及以下")), (31, 35, gettext_noop("31至35岁")), (36, 40, gettext_noop("36至40岁")),
+    (41, 50, gettext_noop("41至50岁")), (51, 200, gettext_noop("51岁及以上")),
+)  # fmt: skip
+NO_FILE = "none"
+
+
+def entries_in(user, org: Org) -> QuerySet[PoolEntry]:
+    """Every entry of `org`'s subtree (the caller has checked `org` is in the user's scope)."""
+    return PoolEntry.objects.filter(subtree_q(org.path, "org__path"))
+
+
+def entries_for(user, org: Org, *, status: str = EntryStatus.ACTIVE, source: str = "") -> QuerySet[PoolEntry]:
+    qs = entries_in(user, org).select_related("org", "person")
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    return qs.order_by("org__path", "registered_on", "id")
+
+
+def get_entry_for_user(user, pk, action: str = Action.VIEW) -> PoolEntry:
+    entry = (
+        PoolEntry.objects.filter(scope.scope_q(user, Action.VIEW, "org__path"), pk=pk)
+        .select_related("org", "person", "person__org")
+        .first()
+    )
+    if entry is None:
+        raise Http404(_("后备力量不存在或不在您的管理范围内。"))
+    if action != Action.VIEW:
+        scope.require(user, action, entry.org, _("您对该党组织的后备力量没有此项操作权限。"))
+    return entry
+
+
+def reviews_of(entry: PoolEntry) -> list[PoolReview]:
+    return list(entry.reviews.order_by("year", "id"))
+
+
+def tasks_of(entry: PoolEntry) -> list[PoolTask]:
+    return list(entry.tasks.order_by("-assigned_on", "-id"))
+
+
+def entries_of_person(user, person) -> list[PoolEntry]:
+    """The person's pool history (一人一档), newest first, with the reviews and tasks."""
+    return list(
+        PoolEntry.objects.filter(person=person)
+        .select_related("org")
+        .prefetch_related("reviews", "tasks")
+        .order_by("-registered_on", "-id")
+    )
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+
+@dataclass
+class VillageRow:
+    pk: int
+    name: str
+    unit_type: str
+    path: str
+    standard: int
+    count: int = 0
+
+    @property
+    def short(self) -> int:
+        return max(0, self.standard - self.count)
+
+    @property
+    def below(self) -> bool:
+        return self.count < self.standard
+
+
+@dataclass
+class Coverage:
+    org: Org
+    on: dt.date
+    villages: list[VillageRow] = field(default_factory=list)
+    entries: int = 0
+
+    @property
+    def below(self) -> list[VillageRow]:
+        return [v for v in self.villages if v.below]
+
+    @property
+    def met(self) -> int:
+        return len(self.villages) - len(self.below)
+
+    @property
+    def standards(self) -> list[int]:
+        return sorted({v.standard for v in self.villages})
+
+
+def villages_in(org: Org) -> list[tuple[int, str, str, str, bool, str]]:
+    """The villages and communities of the subtree: the top-most active village/community orgs that
+    are not a town (a 镇党委 with approval authority counts as a town, not a village)."""
+    rows = (
+        Org.objects.filter(
+            subtree_q(org.path), unit_type__in=VILLAGE_UNITS, kind__in=VILLAGE_KINDS, dissolved_on__isnull=True,
+            has_approval_authority=False,
+        )
+        .order_by("path")
+        .values_list("pk", "name", "unit_type", "path", "depth", "kind")
+    )  # fmt: skip
+    out, current = [], None
+    for row in rows:
+        if current is not None and row[3].startswith(current):
+            continue
+        current = row[3]
+        out.append(row)
+    return out
+
+
+def coverage(user, org: Org, *, on: dt.date | None = None, below_only: bool = False) -> Coverage:
+    """Each village and community of the subtree with its entries in the pool (its own and its
+    sub-branches') against the standard in force for it; in path order."""
+    on = on or timezone.localdate()
+    standards = Standards(on)
+    result = Coverage(org=org, on=on)
+    villages = villages_in(org)
+    if not villages:
+        return result
+    fake = Org(path="")
+    paths = []
+    for pk, name, unit, path, depth, _kind in villages:
+        fake.path, fake.depth = path, depth
+        standard = standards.per_village(fake)
+        if standard is None:
+            continue
+        result.villages.append(VillageRow(pk, name, unit, path, standard))
+        paths.append(path)
+    counts = (
+        entries_in(user, org)
+        .filter(status=EntryStatus.ACTIVE)
+        .order_by()
+        .values_list("org__path")
+        .annotate(n=Count("id"))
+    )
+    by_path = {v.path: v for v in result.villages}
+    for path, n in counts:
+        result.entries += n
+        i = bisect.bisect_right(paths, path) - 1
+        if i >= 0 and path.startswith(paths[i]):
+            by_path[paths[i]].count += n
+    if below_only:
+        result.villages = result.below
+    return result
+
+
+# --- structure ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class Structure:
+    org: Org
+    on: dt.date
+    total: int = 0
+    age: list[Figure] = field(default_factory=list)
+    education: list[Figure] = field(default_factory=list)
+    occupation: list[Figure] = field(default_factory=list)
+    source: list[Figure] = field(default_factory=list)
+    standing: list[Figure] = field(default_factory=list)
+    reserved_for: list[Figure] = field(default_factory=list)
+    members: int = 0  # party members (预备、正式) among them today
+    developed: int = 0  # admitted (接收为预备党员) on or after entering the pool
+    appointed: int = 0  # taken out of the pool as appointed / elected
+    removed: int = 0
+    ever: int = 0  # every entry ever registered
+
+
+def _figures(counter: Counter, choices) -> list[Figure]:
+    return [Figure(value, str(label), counter.get(value, 0)) for value, label in choices]
+
+
+def structure(user, org: Org, *, on: dt.date | None = None) -> Structure:
+    """The pool of the subtree (entries in the pool on `on`, default today) by age band, education,
+    occupation, source, reserved post and party standing; with, over every entry ever registered,
+    how many were admitted to the party after entering it and how many were appointed (elected)."""
+    on = on or timezone.localdate()
+    result = Structure(org=org, on=on)
+    rows = (
+        entries_in(user, org)
+        .filter(registered_on__lte=on)
+        .order_by()
+        .values_list(
+            "status", "status_on", "birth_date", "education", "occupation", "source", "reserved_for",
+            "registered_on", "person__standing", "person__admitted_on",
+        )
+    )  # fmt: skip
+    age, education, occupation, source, standing, post = (Counter() for _ in range(6))
+    for status, status_on, birth, edu, job, src, reserved, registered, party, admitted in rows:
+        result.ever += 1
+        if admitted is not None and registered <= admitted <= on:
+            result.developed += 1
+        left = status != EntryStatus.ACTIVE and status_on is not None and status_on <= on
+        if left:
+            if status == EntryStatus.APPOINTED:
+                result.appointed += 1
+            else:
+                result.removed += 1
+            continue
+        result.total += 1
+        years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+        for low, high, band in AGE_BANDS:
+            if low <= years <= high:
+                age[band] += 1
+                break
+        education[edu or ""] += 1
+        occupation[job or _("未填写")] += 1
+        source[src] += 1
+        post[reserved] += 1
+        standing[party or NO_FILE] += 1
+        if party in MEMBER_STANDINGS:
+            result.members += 1
+    result.age = [Figure(band, _(band), age.get(band, 0)) for _low, _high, band in AGE_BANDS]
+    result.education = _figures(education, [*Education.choices, ("", _("未填写"))])
+    result.occupation = [
+        Figure(k, k, n) for k, n in sorted(occupation.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    result.source = _figures(source, SourceChannel.choices)
+    result.reserved_for = _figures(post, ReservedPost.choices)
+    result.standing = _figures(standing, [*Standing.choices, (NO_FILE, _("群众（无档案）"))])
+    return result
