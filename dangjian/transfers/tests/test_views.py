@@ -1,0 +1,120 @@
+"""The pages and the API: the 转出 form from the person file, the lists, the actions, the scope."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from dangjian.transfers import services
+from dangjian.transfers.models import Status, Transfer
+from dangjian.transfers.tests.conftest import assert_counts_exact
+
+
+def _submit(world):
+    return services.transfer_submit(
+        actor=world.secretary, person=world.people["in_branch"], to_org=world.branch_b_1, reason="work"
+    )
+
+
+def test_person_file_offers_transfer_and_then_shows_transferring(world, client_as):
+    person = world.people["in_branch"]
+    client = client_as(world.secretary)
+    page = client.get(reverse("person-detail", args=[person.pk])).content.decode()
+    assert 'id="transfer-start"' in page
+    _submit(world)
+    page = client.get(reverse("person-detail", args=[person.pk])).content.decode()
+    assert 'id="transfer-mark"' in page and "转出中" in page
+
+
+def test_the_form_searches_all_orgs_and_submits(world, client_as):
+    person = world.people["in_branch"]
+    client = client_as(world.secretary)
+    url = reverse("transfer-new", args=[person.pk])
+    page = client.get(url, {"q": "BR-B"}).content.decode()
+    assert "乙县医院第一党支部" in page and "BR-B-1" in page
+    response = client.post(url, {"q": "BR-B", "to_org": world.branch_b_1.pk, "reason": "work", "note": ""})
+    t = Transfer.objects.get()
+    assert response.status_code == 302 and response.url == reverse("transfer-detail", args=[t.pk])
+    assert t.to_org == world.branch_b_1 and t.status == Status.SUBMITTED
+    # Without a chosen org the form says so.
+    t.delete()
+    page = client.post(url, {"q": "", "reason": "work"}).content.decode()
+    assert "请选择接收党组织" in page
+
+
+def test_form_is_404_outside_scope(world, client_as):
+    url = reverse("transfer-new", args=[world.people["county_b"].pk])
+    assert client_as(world.secretary).get(url).status_code == 404
+
+
+def test_review_receive_through_the_pages(world, client_as, receiver):
+    t = _submit(world)
+    client = client_as(world.organizer)
+    page = client.get(reverse("transfer-list") + "?tab=review").content.decode()
+    assert f'data-transfer="{t.pk}"' in page
+    # A branch secretary cannot review: 403, nothing changes.
+    secretary = client_as(world.secretary)
+    assert secretary.post(reverse("transfer-act", args=[t.pk, "approve"])).status_code == 403
+    t.refresh_from_db()
+    assert t.status == Status.SUBMITTED
+    client = client_as(world.organizer)
+    client.post(reverse("transfer-act", args=[t.pk, "approve"]))
+    t.refresh_from_db()
+    assert t.status == Status.PENDING
+    client = client_as(receiver)
+    page = client.get(reverse("transfer-list") + "?tab=in").content.decode()
+    assert f'data-transfer="{t.pk}"' in page and "曾小芳" in page
+    page = client.get(reverse("transfer-detail", args=[t.pk])).content.decode()
+    assert 'id="person-hidden"' in page and 'id="person-standing"' not in page and 'id="btn-receive"' in page
+    client.post(reverse("transfer-act", args=[t.pk, "receive"]))
+    t.refresh_from_db()
+    assert t.status == Status.RECEIVED
+    page = client.get(reverse("transfer-detail", args=[t.pk])).content.decode()
+    assert 'id="person-standing"' in page
+    assert_counts_exact()
+
+
+def test_receiving_a_cancelled_transfer_shows_the_reason(world, client_as, receiver):
+    t = services.transfer_approve(actor=world.organizer, transfer=_submit(world))
+    services.transfer_cancel(actor=world.secretary, transfer=t, reason="本人不再调动")
+    response = client_as(receiver).post(reverse("transfer-act", args=[t.pk, "receive"]), follow=True)
+    assert "该转接已撤销，不能接收。" in response.content.decode()
+
+
+def test_detail_is_404_for_outsider(world, client_as):
+    t = _submit(world)
+    assert client_as(world.outsider).get(reverse("transfer-detail", args=[t.pk])).status_code == 404
+    assert client_as(world.outsider).post(reverse("transfer-act", args=[t.pk, "cancel"])).status_code == 404
+
+
+@pytest.mark.parametrize("tab", ["out", "in", "review", "overdue"])
+def test_lists_render(world, client_as, tab):
+    _submit(world)
+    assert client_as(world.admin).get(reverse("transfer-list"), {"tab": tab, "all": "1"}).status_code == 200
+
+
+def test_api_create_review_receive_return(world, client_as, receiver):
+    person = world.people["in_branch"]
+    client = client_as(world.secretary)
+    body = {"person_id": person.pk, "to_org_code": "BR-B-1", "reason": "study"}
+    response = client.post("/api/transfers", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    tid = response.json()["id"]
+    # The branch cannot review: 403 with the reason.
+    response = client.post(f"/api/transfers/{tid}/review", {}, content_type="application/json")
+    assert response.status_code == 403 and "审核党委" in response.json()["detail"]
+    client = client_as(world.organizer)
+    response = client.post(f"/api/transfers/{tid}/review", {}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "pending"
+    client = client_as(receiver)
+    got = client.get(f"/api/transfers/{tid}").json()
+    assert got["person_id"] is None and got["name"] == "曾小芳" and got["gender"] == "F"
+    assert client.get("/api/transfers?side=in").json()["count"] == 1
+    response = client.post(f"/api/transfers/{tid}/receive", {}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["person_id"] == person.pk
+    response = client.post(f"/api/transfers/{tid}/return", {"reason": "x"}, content_type="application/json")
+    assert response.status_code == 422 and "已接收" in str(response.json()["errors"])
+    assert client_as(world.outsider).get(f"/api/transfers/{tid}").status_code == 404
+    names = client.get("/api/transfers/orgs?q=东城").json()
+    assert {"id", "code", "name"} == set(names[0])
+    assert_counts_exact()
