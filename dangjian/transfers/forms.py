@@ -5,7 +5,6 @@ from dangjian.transfers.models import Reason
 
 
 class TransferForm(StyledForm):
-    to_org = forms.IntegerField(label="接收党组织", widget=forms.HiddenInput, required=False)
     reason = forms.ChoiceField(label="转接原因", choices=[("", "—"), *Reason.choices])
     on = forms.DateField(label="发起日期", widget=DateInput(), required=False)
     note = forms.CharField(

@@ -59,16 +59,16 @@ def transfer_new(request, person_pk: int):
     form = TransferForm(request.POST or None)
     chosen = None
     if request.method == "POST" and form.is_valid():
-        chosen = Org.objects.filter(pk=form.cleaned_data["to_org"] or 0).first()
+        picked = request.POST.get("to_org") or ""
+        # The org comes from the radio list of the search (name and code only), not a form field.
+        chosen = Org.objects.filter(pk=int(picked)).first() if picked.isdigit() and len(picked) < 10 else None
         try:
             transfer = services.transfer_submit(
                 actor=request.user, person=person, to_org=chosen, reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"], on=form.cleaned_data["on"],
             )  # fmt: skip
         except ValidationError as exc:
-            apply_service_errors(form, exc)
-            for message in exc.message_dict.get("to_org", []) if hasattr(exc, "error_dict") else []:
-                form.add_error(None, message)
+            apply_service_errors(form, exc)  # errors of fields not on the form (to_org) go on top
         else:
             messages.success(request, "已发起组织关系转出，等待审核党委审核。")
             return redirect("transfer-detail", transfer.pk)
