@@ -36,7 +36,9 @@ class TransferOut(Schema):
     name: str
     gender: str
     from_org: OrgOut
-    to_org: OrgOut
+    to_org: OrgOut | None = Field(None, description="系统内的接收党组织；转往系统外时为空")
+    to_outside: str = Field("", description="系统外党组织名称")
+    receipt_on: dt.date | None = None
     reviewer: OrgOut
     reason: str
     note: str
@@ -55,7 +57,8 @@ def _out(user, t: Transfer) -> dict:
     return {
         "id": t.pk, "status": t.status, "name": t.person.name, "gender": t.person.gender,
         "person_id": t.person_id if selectors.person_visible(user, t) else None,
-        "from_org": org(t.from_org), "to_org": org(t.to_org), "reviewer": org(t.reviewer),
+        "from_org": org(t.from_org), "to_org": org(t.to_org) if t.to_org else None, "reviewer": org(t.reviewer),
+        "to_outside": t.to_outside, "receipt_on": t.receipt_on,
         "reason": t.reason, "note": t.note, "letter_no": t.letter_no, "submitted_on": t.submitted_on,
         "issued_on": t.issued_on, "valid_until": t.valid_until, "closed_on": t.closed_on,
         "closed_reason": t.closed_reason,
@@ -89,7 +92,8 @@ def transfer_get(request, transfer_id: int):
 
 class TransferIn(BodyIn):
     person_id: Id
-    to_org_code: str = Field(description="接收党组织代码")
+    to_org_code: str = Field("", description="接收党组织代码（系统内）")
+    to_outside: str = Field("", description="系统外党组织名称（转往系统外时填写，不填代码）")
     reason: str = Field(description=REASONS)
     note: str = ""
     on: dt.date | None = None
@@ -100,12 +104,14 @@ class TransferIn(BodyIn):
 )
 def transfer_create(request, payload: TransferIn):
     person = scope.get_person_for_user(request.user, payload.person_id, Action.CHANGE_PERSON)
-    to_org = Org.objects.filter(code=payload.to_org_code.strip()).first()
-    if to_org is None:
-        raise Http404("接收党组织不存在。")
+    to_org = None
+    if payload.to_org_code.strip():
+        to_org = Org.objects.filter(code=payload.to_org_code.strip()).first()
+        if to_org is None:
+            raise Http404("接收党组织不存在。")
     transfer = services.transfer_submit(
-        actor=request.user, person=person, to_org=to_org, reason=payload.reason, note=payload.note,
-        on=payload.on,
+        actor=request.user, person=person, to_org=to_org, to_outside=payload.to_outside, reason=payload.reason,
+        note=payload.note, on=payload.on,
     )  # fmt: skip
     return Status(201, _out(request.user, selectors.get_transfer_for_user(request.user, transfer.pk)))
 
@@ -151,4 +157,20 @@ def transfer_return(request, transfer_id: int, payload: ReasonIn):
 def transfer_cancel(request, transfer_id: int, payload: ReasonIn):
     transfer = selectors.get_transfer_for_user(request.user, transfer_id)
     services.transfer_cancel(actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on)
+    return _after(request, transfer_id)
+
+
+class ReceiptIn(BodyIn):
+    on: dt.date | None = None
+    note: str = ""
+
+
+@router.post(
+    "/{transfer_id}/receipt",
+    response=WRITE,
+    summary="登记回执（转往系统外，转出党组织），人员随之减少（转出）",
+)
+def transfer_receipt(request, transfer_id: int, payload: ReceiptIn):
+    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
+    services.transfer_record_receipt(actor=request.user, transfer=transfer, on=payload.on, note=payload.note)
     return _after(request, transfer_id)

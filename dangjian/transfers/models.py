@@ -35,6 +35,7 @@ class EventKind(models.TextChoices):
     SUBMIT = "submit", "发起"
     APPROVE = "approve", "审核通过，开具介绍信"
     RECEIVE = "receive", "接收"
+    RECEIPT = "receipt", "回执已收回，转出（减少）"
     RETURN = "return", "退回"
     CANCEL = "cancel", "撤销"
 
@@ -48,9 +49,12 @@ class Transfer(models.Model):
     from_org = models.ForeignKey(
         "orgs.Org", verbose_name="转出党组织", on_delete=models.PROTECT, related_name="transfers_out"
     )
+    # Inside the system: the receiving org. To an org outside the system: its name as text (to_outside).
     to_org = models.ForeignKey(
-        "orgs.Org", verbose_name="接收党组织", on_delete=models.PROTECT, related_name="transfers_in"
-    )
+        "orgs.Org", verbose_name="接收党组织", on_delete=models.PROTECT, related_name="transfers_in",
+        null=True, blank=True,
+    )  # fmt: skip
+    to_outside = models.CharField("转往系统外党组织", max_length=120, blank=True)
     # The 基层党委 with approval authority over the sending org, which issues the letter (RULES.md §7.3).
     reviewer = models.ForeignKey(
         "orgs.Org", verbose_name="审核党委", on_delete=models.PROTECT, related_name="transfers_reviewed"
@@ -64,6 +68,9 @@ class Transfer(models.Model):
     valid_until = models.DateField("有效期至", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     closed_reason = models.CharField("退回或撤销原因", max_length=300, blank=True)
+    # Outside the system: the letter's 回执 (return stub) as it came back, and what it said.
+    receipt_on = models.DateField("回执日期", null=True, blank=True)
+    receipt_note = models.CharField("回执说明", max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -81,13 +88,26 @@ class Transfer(models.Model):
                 condition=Q(status__in=["submitted", "pending"]),
                 name="transfer_one_open_per_person",
             ),
+            models.CheckConstraint(
+                condition=(Q(to_org__isnull=False) & Q(to_outside=""))
+                | (Q(to_org__isnull=True) & ~Q(to_outside="")),
+                name="transfer_inside_or_outside",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "valid_until"], name="transfer_status_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person.name}：{self.from_org.name} → {self.to_org.name}"
+        return f"{self.person.name}：{self.from_org.name} → {self.to_name}"
+
+    @property
+    def is_outside(self) -> bool:
+        return self.to_org_id is None
+
+    @property
+    def to_name(self) -> str:
+        return self.to_outside if self.to_org_id is None else self.to_org.name
 
     @property
     def is_open(self) -> bool:

@@ -91,6 +91,8 @@ class Permitted:
     receive: bool
     return_: bool
     cancel: bool
+    receipt: bool
+    letter: bool
 
 
 def permitted(user, transfer: Transfer) -> Permitted:
@@ -98,12 +100,18 @@ def permitted(user, transfer: Transfer) -> Permitted:
     is_open = transfer.status in OPEN_STATUSES
     submitted = transfer.status == Status.SUBMITTED
     pending = transfer.status == Status.PENDING
+    inside = transfer.to_org is not None
     return Permitted(
         approve=submitted and scope.can(user, change, transfer.reviewer),
-        receive=pending and scope.can(user, change, transfer.to_org),
+        receive=pending and inside and scope.can(user, change, transfer.to_org),
         return_=(submitted and scope.can(user, change, transfer.reviewer))
-        or (pending and scope.can(user, change, transfer.to_org)),
+        or (pending and inside and scope.can(user, change, transfer.to_org)),
         cancel=is_open and scope.can(user, change, transfer.from_org),
+        receipt=pending and not inside and scope.can(user, change, transfer.from_org),
+        letter=transfer.issued_on is not None
+        and (
+            scope.can(user, Action.VIEW, transfer.from_org) or scope.can(user, Action.VIEW, transfer.reviewer)
+        ),
     )
 
 

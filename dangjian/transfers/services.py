@@ -27,8 +27,8 @@ from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import actor_fields, record_change
 from dangjian.development.services import rule_in_force
 from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Org, OrgKind
-from dangjian.people.models import Person
-from dangjian.people.services import person_move
+from dangjian.people.models import Person, Reduction
+from dangjian.people.services import person_move, person_reduce
 from dangjian.transfers.models import EventKind, Reason, Status, Transfer, TransferEvent
 
 VALIDITY_RULE = "R-TRANSFER-VALIDITY"
@@ -105,9 +105,17 @@ def _event(transfer: Transfer, *, kind: str, old: str, on: dt.date, actor, note:
 
 @transaction.atomic
 def transfer_submit(
-    *, actor, person: Person, to_org: Org, reason: str, note: str = "", on: dt.date | None = None
+    *,
+    actor,
+    person: Person,
+    to_org: Org | None = None,
+    to_outside: str = "",
+    reason: str,
+    note: str = "",
+    on: dt.date | None = None,
 ) -> Transfer:
-    """发起: the member's relationship is to go to `to_org`; the reviewing committee is found."""
+    """发起: the member's relationship is to go to `to_org` (inside the system) or to the org named
+    `to_outside` (outside it: the letter is printed and its 回执 recorded); the reviewer is found."""
     person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, person.org, "您无权为该同志办理组织关系转出。")
@@ -116,8 +124,14 @@ def transfer_submit(
         errors.setdefault("person", []).append("该人员已减少（不在册），不能转出。")
     if reason not in Reason.values:
         errors.setdefault("reason", []).append("请选择转接原因。")
-    to_org = Org.objects.filter(pk=getattr(to_org, "pk", None)).first()
-    if to_org is None:
+    to_outside = (to_outside or "").strip()
+    to_org = Org.objects.filter(pk=getattr(to_org, "pk", None)).first() if to_org is not None else None
+    if to_org is not None and to_outside:
+        errors.setdefault("to_org", []).append("请在系统内的接收党组织和系统外党组织中选择一个。")
+    elif to_outside:
+        if len(to_outside) > 120:
+            errors.setdefault("to_outside", []).append("系统外党组织名称不能超过120字。")
+    elif to_org is None:
         errors.setdefault("to_org", []).append("请选择接收党组织。")
     elif not to_org.is_active:
         errors.setdefault("to_org", []).append(f"“{to_org.name}”已撤销，不能接收党员。")
@@ -138,7 +152,8 @@ def transfer_submit(
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
-                person=person, from_org=person.org, to_org=to_org, reviewer=reviewer, reason=reason,
+                person=person, from_org=person.org, to_org=to_org, to_outside=to_outside, reviewer=reviewer,
+                reason=reason,
                 note=(note or "").strip(), submitted_on=on, created_by=actor if actor and actor.pk else None,
             )  # fmt: skip
     except IntegrityError:
@@ -180,11 +195,13 @@ def transfer_approve(*, actor, transfer: Transfer, on: dt.date | None = None) ->
 def transfer_receive(*, actor, transfer: Transfer, on: dt.date | None = None) -> Transfer:
     """接收: the receiving org takes the member; the file, counts and case move in this transaction."""
     transfer = _lock(transfer)
-    if actor is not None:
+    if actor is not None and transfer.to_org is not None:
         scope.require(
             actor, Action.CHANGE_PERSON, transfer.to_org, "您无权接收该转接：接收党组织不在您的管理范围内。"
         )
     _require_status(transfer, (Status.PENDING,), "接收")
+    if transfer.is_outside:
+        raise ValidationError("转往系统外的转接没有系统内的接收党组织：回执收回后由转出方登记回执。")
     on = _day(on, "closed_on", not_before=transfer.issued_on, label="介绍信开具日期")
     old = transfer.status
     transfer.status = Status.RECEIVED
@@ -192,7 +209,7 @@ def transfer_receive(*, actor, transfer: Transfer, on: dt.date | None = None) ->
     transfer.save(update_fields=["status", "closed_on", "updated_at"])
     person_move(
         actor=actor, person=transfer.person, org=transfer.to_org,
-        message=f"组织关系转接：{transfer.from_org.name} → {transfer.to_org.name}（介绍信{transfer.letter_no}）",
+        message=f"组织关系转接：{transfer.from_org.name} → {transfer.to_name}（介绍信{transfer.letter_no}）",
     )  # fmt: skip
     _event(transfer, kind=EventKind.RECEIVE, old=old, on=on, actor=actor, note=transfer.letter_no)
     return transfer
@@ -204,6 +221,8 @@ def transfer_return(*, actor, transfer: Transfer, reason: str, on: dt.date | Non
     The member stays where they were."""
     transfer = _lock(transfer)
     _require_status(transfer, (Status.SUBMITTED, Status.PENDING), "退回")
+    if transfer.status == Status.PENDING and transfer.is_outside:
+        raise ValidationError("转往系统外的转接已开具介绍信，不能退回；如不再办理请撤销。")
     side = transfer.reviewer if transfer.status == Status.SUBMITTED else transfer.to_org
     if actor is not None:
         who = "审核党委" if transfer.status == Status.SUBMITTED else "接收党组织"
@@ -234,4 +253,33 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str, on: dt.date | Non
     transfer.closed_reason = text
     transfer.save(update_fields=["status", "closed_on", "closed_reason", "updated_at"])
     _event(transfer, kind=EventKind.CANCEL, old=old, on=on, actor=actor, note=text)
+    return transfer
+
+
+@transaction.atomic
+def transfer_record_receipt(
+    *, actor, transfer: Transfer, on: dt.date | None = None, note: str = ""
+) -> Transfer:
+    """回执 of a letter to an org outside the system came back: the member is reduced as 转出 with the
+    letter number (people.services.person_reduce), by the sending side, and the transfer is done."""
+    transfer = _lock(transfer)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, transfer.from_org, "只有转出党组织可以登记回执。")
+    _require_status(transfer, (Status.PENDING,), "登记回执")
+    if not transfer.is_outside:
+        raise ValidationError("系统内的转接由接收党组织在系统中接收，无需登记回执。")
+    on = _day(on, "receipt_on", not_before=transfer.issued_on, label="介绍信开具日期")
+    note = (note or "").strip()
+    if len(note) > REASON_MAX:
+        raise ValidationError({"note": [f"说明不能超过{REASON_MAX}字。"]})
+    old = transfer.status
+    transfer.status = Status.RECEIVED
+    transfer.closed_on = transfer.receipt_on = on
+    transfer.receipt_note = note
+    transfer.save(update_fields=["status", "closed_on", "receipt_on", "receipt_note", "updated_at"])
+    person_reduce(
+        actor=actor, person=transfer.person, reduction=Reduction.TRANSFERRED_OUT, reduced_on=on,
+        note=f"组织关系转往{transfer.to_outside}（介绍信{transfer.letter_no}，回执{on:%Y-%m-%d}）",
+    )  # fmt: skip
+    _event(transfer, kind=EventKind.RECEIPT, old=old, on=on, actor=actor, note=note or transfer.letter_no)
     return transfer

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", views.transfer_list, name="transfer-list"),
     path("person/<int:person_pk>/new/", views.transfer_new, name="transfer-new"),
     path("<int:pk>/", views.transfer_detail, name="transfer-detail"),
+    path("<int:pk>/letter.docx", views.transfer_letter, name="transfer-letter"),
     path("<int:pk>/<str:action>/", views.transfer_act, name="transfer-act"),
 ]

@@ -3,12 +3,15 @@ a transfer's page with its history and the actions the user may take. Every writ
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts import scope
@@ -17,8 +20,10 @@ from dangjian.base.forms import apply_service_errors
 from dangjian.orgs.models import Org
 from dangjian.transfers import selectors, services
 from dangjian.transfers.forms import ReasonForm, TransferForm
+from dangjian.transfers.letter import letter_docx
 from dangjian.transfers.models import OPEN_STATUSES, Status
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TABS = ("out", "in", "review", "overdue")
 PAGE_ROWS = 200
 
@@ -64,7 +69,8 @@ def transfer_new(request, person_pk: int):
         chosen = Org.objects.filter(pk=int(picked)).first() if picked.isdigit() and len(picked) < 10 else None
         try:
             transfer = services.transfer_submit(
-                actor=request.user, person=person, to_org=chosen, reason=form.cleaned_data["reason"],
+                actor=request.user, person=person, to_org=chosen, to_outside=form.cleaned_data["to_outside"],
+                reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"], on=form.cleaned_data["on"],
             )  # fmt: skip
         except ValidationError as exc:
@@ -97,7 +103,19 @@ def transfer_detail(request, pk: int):
     return render(request, "transfers/detail.html", context)
 
 
-ACTIONS = {"approve", "receive", "return", "cancel"}
+ACTIONS = {"approve", "receive", "return", "cancel", "receipt"}
+
+
+@login_required
+def transfer_letter(request, pk: int):
+    """The 介绍信 with its 回执 (Word, A4): for the sending side and the reviewer once issued."""
+    transfer = selectors.get_transfer_for_user(request.user, pk)
+    if not selectors.permitted(request.user, transfer).letter:
+        raise Http404("介绍信尚未开具，或您不能查看。")
+    content = letter_docx(transfer)
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, f"介绍信-{transfer.letter_no}.docx")
+    return response
 
 
 @login_required
@@ -111,6 +129,12 @@ def transfer_act(request, pk: int, action: str):
         if action == "approve":
             services.transfer_approve(actor=user, transfer=transfer)
             messages.success(request, "审核通过，已开具介绍信，等待接收。")
+        elif action == "receipt":
+            on = _date_or_none(request.POST.get("on"))
+            services.transfer_record_receipt(
+                actor=user, transfer=transfer, on=on, note=request.POST.get("note", "")
+            )
+            messages.success(request, "已登记回执，该同志已作转出（减少）处理。")
         elif action == "receive":
             services.transfer_receive(actor=user, transfer=transfer)
             messages.success(request, "已接收，该同志的档案已转入本组织。")
@@ -124,3 +148,10 @@ def transfer_act(request, pk: int, action: str):
         for message in exc.messages:
             messages.error(request, message)
     return redirect("transfer-detail", transfer.pk)
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise ValidationError({"on": ["日期格式应为 YYYY-MM-DD。"]}) from None

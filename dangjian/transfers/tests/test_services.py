@@ -181,3 +181,50 @@ def test_letter_validity_is_a_rule_set_parameter(world):
     rule = RULE_BY_ID["R-TRANSFER-VALIDITY"]
     assert rule.params == {"days": 90} and "组通字" in rule.article
     assert services.validity_days(world.town_a1, dt.date(2025, 1, 1)) == 90
+
+
+def test_transfer_outside_the_system_letter_receipt_and_reduction(world):
+    import io
+    import zipfile
+
+    from dangjian.transfers.letter import letter_docx
+
+    person = world.people["in_branch"]
+    t = services.transfer_submit(
+        actor=world.secretary,
+        person=person,
+        to_outside="中共北京市海淀区某街道工作委员会",
+        reason="residence",
+    )
+    assert t.is_outside and t.to_org is None
+    t = services.transfer_approve(actor=world.organizer, transfer=t)
+    text = zipfile.ZipFile(io.BytesIO(letter_docx(t))).read("word/document.xml").decode()
+    for expected in ("中国共产党党员组织关系介绍信", "曾小芳", t.letter_no, "回", "北京市海淀区"):
+        assert expected in text
+    with pytest.raises(ValidationError, match="登记回执"):
+        services.transfer_receive(actor=world.admin, transfer=t)
+    with pytest.raises(ValidationError, match="不能退回"):
+        services.transfer_return(actor=world.admin, transfer=t, reason="x")
+    t = services.transfer_record_receipt(actor=world.secretary, transfer=t, note="回执已收到")
+    assert t.status == Status.RECEIVED and t.receipt_on is not None
+    person.refresh_from_db()
+    assert person.reduction == "transferred_out" and t.letter_no in person.reduction_note
+    assert person.org == world.branch_a1_1  # the file stays where it was, off the books
+    assert_counts_exact()
+
+
+def test_receipt_only_for_outside_and_by_the_sender(world, receiver):
+    t = services.transfer_approve(actor=world.organizer, transfer=_submit(world))
+    with pytest.raises(ValidationError, match="无需登记回执"):
+        services.transfer_record_receipt(actor=world.secretary, transfer=t)
+    outside = services.transfer_submit(
+        actor=world.secretary, person=world.people["applicant"], to_outside="外省某党支部", reason="other"
+    )
+    outside = services.transfer_approve(actor=world.organizer, transfer=outside)
+    with pytest.raises(PermissionDenied):
+        services.transfer_record_receipt(actor=receiver, transfer=outside)
+    with pytest.raises(ValidationError, match="选择一个"):
+        services.transfer_submit(
+            actor=world.organizer, person=world.people["other_branch"], to_org=world.branch_b_1,
+            to_outside="外省", reason="other",
+        )  # fmt: skip

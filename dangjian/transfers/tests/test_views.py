@@ -118,3 +118,37 @@ def test_api_create_review_receive_return(world, client_as, receiver):
     names = client.get("/api/transfers/orgs?q=东城").json()
     assert {"id", "code", "name"} == set(names[0])
     assert_counts_exact()
+
+
+def test_outside_transfer_through_the_pages(world, client_as):
+    person = world.people["in_branch"]
+    client = client_as(world.secretary)
+    url = reverse("transfer-new", args=[person.pk])
+    response = client.post(url, {"q": "", "to_outside": "中共某省某县某支部委员会", "reason": "residence"})
+    t = Transfer.objects.get()
+    assert response.status_code == 302 and t.is_outside
+    assert client.get(reverse("transfer-letter", args=[t.pk])).status_code == 404  # not issued yet
+    services.transfer_approve(actor=world.organizer, transfer=t)
+    response = client.get(reverse("transfer-letter", args=[t.pk]))
+    assert response.status_code == 200 and response["Content-Type"].endswith("document")
+    page = client.get(reverse("transfer-detail", args=[t.pk])).content.decode()
+    assert 'id="receipt-form"' in page and 'id="btn-receive"' not in page
+    client.post(reverse("transfer-act", args=[t.pk, "receipt"]), {"on": "", "note": "回执已收回"})
+    t.refresh_from_db()
+    assert t.status == Status.RECEIVED
+    person.refresh_from_db()
+    assert person.reduction == "transferred_out"
+    assert_counts_exact()
+
+
+def test_api_outside_and_receipt(world, client_as):
+    client = client_as(world.secretary)
+    body = {"person_id": world.people["in_branch"].pk, "to_outside": "外省某党支部", "reason": "work"}
+    tid = client.post("/api/transfers", body, content_type="application/json").json()["id"]
+    client_as(world.organizer).post(f"/api/transfers/{tid}/review", {}, content_type="application/json")
+    client = client_as(world.secretary)
+    response = client.post(
+        f"/api/transfers/{tid}/receipt", {"note": "已收回"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "received" and response.json()["to_org"] is None
