@@ -16,6 +16,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 
+from dangjian.base.bulk import InstanceMaker
 from dangjian.orgs.models import Org
 from dangjian.people.models import Education, Person, Standing
 from dangjian.talent import selectors, services
@@ -99,8 +100,9 @@ def load_talent_demo(
     entries: list[PoolEntry] = []
     reviews: list[list[tuple]] = []
     tasks: list[list[tuple]] = []
+    make_org, make_person, make_entry = InstanceMaker(Org), InstanceMaker(Person), InstanceMaker(PoolEntry)
     for pk, name, _unit, path, _depth, _kind in villages:
-        org = Org(pk=pk, name=name, path=path)
+        org = make_org(id=pk, name=name, path=path)
         pool = list(people.get(path, ()))
         rng.shuffle(pool)
         active = rng.choice(SIZES)
@@ -124,12 +126,13 @@ def load_talent_demo(
                     person = None
                 else:
                     registered = low + dt.timedelta(days=rng.randint(0, (high - low).days))
-            entry = PoolEntry(
+            entry = make_entry(
                 org=org, source=source, reserved_for=rng.choice(POSTS), registered_on=registered, status=status,
                 occupation=rng.choice(OCCUPATIONS[source]), note="",
             )  # fmt: skip
             if person is not None:
-                entry.person = Person(pk=person[0], name=person[1])
+                entry.person_id = person[0]
+                entry._state.fields_cache["person"] = make_person(id=person[0], name=person[1])
                 entry.name, entry.gender, entry.birth_date = person[1], person[2], person[3]
                 entry.education = person[4] or rng.choice(EDUCATIONS.get(source, EDUCATIONS[""]))
             else:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction, ChangeRecord
 from dangjian.audit.services import actor_fields, record_change, record_changes, snapshot
-from dangjian.base.bulk import insert_rows, insert_values
+from dangjian.base.bulk import InstanceMaker, insert_rows, insert_values
 from dangjian.base.params import MAX_YEAR, MIN_YEAR
 from dangjian.orgs.models import Org
 from dangjian.people.models import Education, Gender, Person
@@ -325,6 +326,31 @@ def task_close(*, actor, task: PoolTask, outcome: str, closed_on: dt.date, note:
     return task
 
 
+def _snapshot_maker():
+    """A fast `snapshot(entry, ENTRY_FIELDS)` for bulk loads: the labels and choices resolved once."""
+    with translation.override(settings.LANGUAGE_CODE):
+        fields = []
+        for name in ENTRY_FIELDS:
+            field = PoolEntry._meta.get_field(name)
+            choices = {v: str(t) for v, t in field.flatchoices} if field.choices else {}
+            fields.append((str(field.verbose_name), name, field.attname, field.is_relation, choices))
+
+    def make(entry: PoolEntry) -> dict:
+        data = {}
+        for key, name, attname, relation, choices in fields:
+            if relation:
+                related = getattr(entry, name)
+                data[key] = str(related) if related is not None else None
+                continue
+            value = getattr(entry, attname)
+            if choices and value not in (None, ""):
+                value = choices.get(value, value)
+            data[key] = value.isoformat() if isinstance(value, dt.date) else value
+        return data
+
+    return make
+
+
 @transaction.atomic
 def pool_bulk_create(
     *, actor, entries: list[PoolEntry], reviews: list[list[tuple]], tasks: list[list[tuple]]
@@ -337,20 +363,21 @@ def pool_bulk_create(
     if actor is not None:
         for org in Org.objects.filter(pk__in=orgs):
             _require(actor, org, _("您无权为该党组织登记后备力量。"))
+    sources, posts, statuses = set(SourceChannel.values), set(ReservedPost.values), set(EntryStatus.values)
+    user = _user(actor)
     for number, e in enumerate(entries, start=1):
         bad = (
-            e.source not in SourceChannel.values or e.reserved_for not in ReservedPost.values
-            or e.status not in EntryStatus.values or not MIN_AGE <= _age(e.birth_date, e.registered_on) <= MAX_AGE
+            e.source not in sources or e.reserved_for not in posts or e.status not in statuses
+            or not MIN_AGE <= _age(e.birth_date, e.registered_on) <= MAX_AGE
         )  # fmt: skip
         if bad:
             raise ValidationError(_("第%(n)d条后备力量记录无效。") % {"n": number})
-        e.created_by = _user(actor)
+        e.created_by_id = user and user.pk
     last = PoolEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     insert_rows(PoolEntry, entries)
     ids = list(PoolEntry.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True))
     if len(ids) != len(entries):
         raise RuntimeError("pool_bulk_create: another writer inserted entries at the same time")
-    user = _user(actor)
     review_rows, task_rows = [], []
     for entry, pk, more_reviews, more_tasks in zip(entries, ids, reviews, tasks, strict=True):
         entry.pk = pk
@@ -376,16 +403,16 @@ def pool_bulk_create(
         ("entry_id", "title", "assigned_on", "due_on", "outcome", "closed_on", "outcome_note", "created_by_id", "created_at"),
         [(*row, now) for row in task_rows],
     )  # fmt: skip
-    who = actor_fields(actor)
+    who, after, make = actor_fields(actor), _snapshot_maker(), InstanceMaker(ChangeRecord)
     record_changes(
         records=[
-            ChangeRecord(
+            make(
                 **who,
                 action=ChangeAction.CREATE,
                 object_type="talent.poolentry",
                 object_id=e.pk,
                 object_repr=e.name,
-                after=_entry_snapshot(e),
+                after=after(e),
             )
             for e in entries
         ]

@@ -25,6 +25,7 @@ from dangjian.talent.forms import AppointForm, EntryForm, ReviewForm, TaskCloseF
 from dangjian.talent.models import EntryStatus, SourceChannel
 
 PER_PAGE = 50
+VILLAGES_PER_PAGE = 200
 
 
 def _crumbs(user, org) -> list[tuple[str, str]]:
@@ -177,13 +178,15 @@ def _coverage(request, org_pk: int):
 @require_GET
 def coverage(request, org_pk: int):
     org, report, below_only = _coverage(request, org_pk)
+    page = Paginator(report.villages, VILLAGES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "talent/coverage.html",
         {
             "nav": "orgs", "org": org, "report": report, "below_only": below_only, "query": query.urlencode(),
-            "crumbs": _crumbs(request.user, org),
+            "crumbs": _crumbs(request.user, org), "page": page, "villages": page.object_list,
         },
     )  # fmt: skip
 
