@@ -35,7 +35,8 @@ class TransferOut(Schema):
     person_id: int | None = Field(None, description="仅在调用者可查看该人员档案时给出")
     name: str
     gender: str
-    from_org: OrgOut
+    from_org: OrgOut | None = Field(None, description="系统内的转出党组织；从系统外转入时为空")
+    from_outside: str = Field("", description="系统外转出党组织名称")
     to_org: OrgOut | None = Field(None, description="系统内的接收党组织；转往系统外时为空")
     to_outside: str = Field("", description="系统外党组织名称")
     receipt_on: dt.date | None = None
@@ -57,7 +58,7 @@ def _out(user, t: Transfer) -> dict:
     return {
         "id": t.pk, "status": t.status, "name": t.person.name, "gender": t.person.gender,
         "person_id": t.person_id if selectors.person_visible(user, t) else None,
-        "from_org": org(t.from_org), "to_org": org(t.to_org) if t.to_org else None, "reviewer": org(t.reviewer),
+        "from_org": org(t.from_org) if t.from_org else None, "from_outside": t.from_outside, "to_org": org(t.to_org) if t.to_org else None, "reviewer": org(t.reviewer),
         "to_outside": t.to_outside, "receipt_on": t.receipt_on,
         "reason": t.reason, "note": t.note, "letter_no": t.letter_no, "submitted_on": t.submitted_on,
         "issued_on": t.issued_on, "valid_until": t.valid_until, "closed_on": t.closed_on,
@@ -85,7 +86,7 @@ def target_orgs(request, q: str = ""):
     return selectors.target_orgs(q)
 
 
-@router.get("/{transfer_id}", response={200: TransferOut, 404: Error}, summary="一个转接")
+@router.get("/{int:transfer_id}", response={200: TransferOut, 404: Error}, summary="一个转接")
 def transfer_get(request, transfer_id: int):
     return _out(request.user, selectors.get_transfer_for_user(request.user, transfer_id))
 
@@ -132,28 +133,28 @@ def _after(request, transfer_id: int) -> dict:
     return _out(request.user, selectors.get_transfer_for_user(request.user, transfer_id))
 
 
-@router.post("/{transfer_id}/review", response=WRITE, summary="审核通过并开具介绍信（审核党委）")
+@router.post("/{int:transfer_id}/review", response=WRITE, summary="审核通过并开具介绍信（审核党委）")
 def transfer_review(request, transfer_id: int, payload: DateIn):
     transfer = selectors.get_transfer_for_user(request.user, transfer_id)
     services.transfer_approve(actor=request.user, transfer=transfer, on=payload.on)
     return _after(request, transfer_id)
 
 
-@router.post("/{transfer_id}/receive", response=WRITE, summary="接收（接收党组织）")
+@router.post("/{int:transfer_id}/receive", response=WRITE, summary="接收（接收党组织）")
 def transfer_receive(request, transfer_id: int, payload: DateIn):
     transfer = selectors.get_transfer_for_user(request.user, transfer_id)
     services.transfer_receive(actor=request.user, transfer=transfer, on=payload.on)
     return _after(request, transfer_id)
 
 
-@router.post("/{transfer_id}/return", response=WRITE, summary="退回（审核党委或接收党组织），须写明原因")
+@router.post("/{int:transfer_id}/return", response=WRITE, summary="退回（审核党委或接收党组织），须写明原因")
 def transfer_return(request, transfer_id: int, payload: ReasonIn):
     transfer = selectors.get_transfer_for_user(request.user, transfer_id)
     services.transfer_return(actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on)
     return _after(request, transfer_id)
 
 
-@router.post("/{transfer_id}/cancel", response=WRITE, summary="撤销（转出党组织），须写明原因")
+@router.post("/{int:transfer_id}/cancel", response=WRITE, summary="撤销（转出党组织），须写明原因")
 def transfer_cancel(request, transfer_id: int, payload: ReasonIn):
     transfer = selectors.get_transfer_for_user(request.user, transfer_id)
     services.transfer_cancel(actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on)
@@ -166,7 +167,7 @@ class ReceiptIn(BodyIn):
 
 
 @router.post(
-    "/{transfer_id}/receipt",
+    "/{int:transfer_id}/receipt",
     response=WRITE,
     summary="登记回执（转往系统外，转出党组织），人员随之减少（转出）",
 )
@@ -174,3 +175,40 @@ def transfer_receipt(request, transfer_id: int, payload: ReceiptIn):
     transfer = selectors.get_transfer_for_user(request.user, transfer_id)
     services.transfer_record_receipt(actor=request.user, transfer=transfer, on=payload.on, note=payload.note)
     return _after(request, transfer_id)
+
+
+class FromOutsideIn(BodyIn):
+    org_code: str = Field(description="接收党组织代码（须在调用者的管理范围内）")
+    from_outside: str = Field(description="系统外转出党组织（介绍信开具单位）")
+    letter_no: str = Field(description="介绍信编号")
+    reason: str = Field(description=REASONS)
+    id_number: str = Field(description="公民身份号码：曾在系统中转出的，恢复原档案")
+    on: dt.date | None = None
+    note: str = ""
+    name: str = Field("", description="新建档案时必填，以下同")
+    gender: str = ""
+    birth_date: dt.date | None = None
+    standing: str = Field("", description="full 正式党员、probationary 预备党员")
+    admitted_on: dt.date | None = None
+    converted_on: dt.date | None = None
+
+
+@router.post(
+    "/from-outside", response={201: TransferOut, 403: Error, 404: Error, 422: ValidationErrorOut},
+    summary="从系统外转入（同一公民身份号码曾转出的，恢复原档案）",
+)  # fmt: skip
+def transfer_from_outside(request, payload: FromOutsideIn):
+    code = payload.org_code.strip()
+    org = scope.orgs_for(request.user, Action.VIEW).filter(code=code).first() if code else None
+    if org is None:
+        raise Http404("党组织不存在或不在您的管理范围内。")
+    fields = {
+        k: getattr(payload, k)
+        for k in ("name", "gender", "birth_date", "standing", "admitted_on", "converted_on")
+    }
+    fields = {k: v for k, v in fields.items() if v not in ("", None)}
+    transfer = services.transfer_receive_from_outside(
+        actor=request.user, org=org, from_outside=payload.from_outside, letter_no=payload.letter_no,
+        reason=payload.reason, id_number=payload.id_number, on=payload.on, note=payload.note, person_fields=fields,
+    )  # fmt: skip
+    return Status(201, _out(request.user, selectors.get_transfer_for_user(request.user, transfer.pk)))

@@ -35,6 +35,7 @@ class EventKind(models.TextChoices):
     SUBMIT = "submit", "发起"
     APPROVE = "approve", "审核通过，开具介绍信"
     RECEIVE = "receive", "接收"
+    RECEIVE_OUTSIDE = "receive_outside", "从系统外转入"
     RECEIPT = "receipt", "回执已收回，转出（减少）"
     RETURN = "return", "退回"
     CANCEL = "cancel", "撤销"
@@ -46,9 +47,12 @@ class Transfer(models.Model):
     person = models.ForeignKey(
         "people.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="transfers"
     )
+    # Inside the system: the sending org. From outside it: its name as text (from_outside).
     from_org = models.ForeignKey(
-        "orgs.Org", verbose_name="转出党组织", on_delete=models.PROTECT, related_name="transfers_out"
-    )
+        "orgs.Org", verbose_name="转出党组织", on_delete=models.PROTECT, related_name="transfers_out",
+        null=True, blank=True,
+    )  # fmt: skip
+    from_outside = models.CharField("系统外转出党组织", max_length=120, blank=True)
     # Inside the system: the receiving org. To an org outside the system: its name as text (to_outside).
     to_org = models.ForeignKey(
         "orgs.Org", verbose_name="接收党组织", on_delete=models.PROTECT, related_name="transfers_in",
@@ -93,13 +97,26 @@ class Transfer(models.Model):
                 | (Q(to_org__isnull=True) & ~Q(to_outside="")),
                 name="transfer_inside_or_outside",
             ),
+            models.CheckConstraint(
+                condition=(Q(from_org__isnull=False) & Q(from_outside=""))
+                | (Q(from_org__isnull=True) & ~Q(from_outside="") & Q(to_org__isnull=False)),
+                name="transfer_from_inside_or_outside",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "valid_until"], name="transfer_status_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person.name}：{self.from_org.name} → {self.to_name}"
+        return f"{self.person.name}：{self.from_name} → {self.to_name}"
+
+    @property
+    def is_from_outside(self) -> bool:
+        return self.from_org_id is None
+
+    @property
+    def from_name(self) -> str:
+        return self.from_outside if self.from_org_id is None else self.from_org.name
 
     @property
     def is_outside(self) -> bool:

@@ -27,8 +27,8 @@ from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import actor_fields, record_change
 from dangjian.development.services import rule_in_force
 from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Org, OrgKind
-from dangjian.people.models import Person, Reduction
-from dangjian.people.services import person_move, person_reduce
+from dangjian.people.models import Person, Reduction, Standing
+from dangjian.people.services import person_create, person_move, person_reactivate, person_reduce
 from dangjian.transfers.models import EventKind, Reason, Status, Transfer, TransferEvent
 
 VALIDITY_RULE = "R-TRANSFER-VALIDITY"
@@ -209,7 +209,7 @@ def transfer_receive(*, actor, transfer: Transfer, on: dt.date | None = None) ->
     transfer.save(update_fields=["status", "closed_on", "updated_at"])
     person_move(
         actor=actor, person=transfer.person, org=transfer.to_org,
-        message=f"组织关系转接：{transfer.from_org.name} → {transfer.to_name}（介绍信{transfer.letter_no}）",
+        message=f"组织关系转接：{transfer.from_name} → {transfer.to_name}（介绍信{transfer.letter_no}）",
     )  # fmt: skip
     _event(transfer, kind=EventKind.RECEIVE, old=old, on=on, actor=actor, note=transfer.letter_no)
     return transfer
@@ -242,9 +242,9 @@ def transfer_return(*, actor, transfer: Transfer, reason: str, on: dt.date | Non
 def transfer_cancel(*, actor, transfer: Transfer, reason: str, on: dt.date | None = None) -> Transfer:
     """撤销 by the sending side while the transfer is open, with a reason."""
     transfer = _lock(transfer)
+    _require_status(transfer, (Status.SUBMITTED, Status.PENDING), "撤销")
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, transfer.from_org, "只有转出党组织可以撤销该转接。")
-    _require_status(transfer, (Status.SUBMITTED, Status.PENDING), "撤销")
     text = _reason_text(reason)
     on = _day(on, "closed_on", not_before=transfer.issued_on or transfer.submitted_on, label="上一环节日期")
     old = transfer.status
@@ -263,9 +263,9 @@ def transfer_record_receipt(
     """回执 of a letter to an org outside the system came back: the member is reduced as 转出 with the
     letter number (people.services.person_reduce), by the sending side, and the transfer is done."""
     transfer = _lock(transfer)
+    _require_status(transfer, (Status.PENDING,), "登记回执")
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, transfer.from_org, "只有转出党组织可以登记回执。")
-    _require_status(transfer, (Status.PENDING,), "登记回执")
     if not transfer.is_outside:
         raise ValidationError("系统内的转接由接收党组织在系统中接收，无需登记回执。")
     on = _day(on, "receipt_on", not_before=transfer.issued_on, label="介绍信开具日期")
@@ -282,4 +282,73 @@ def transfer_record_receipt(
         note=f"组织关系转往{transfer.to_outside}（介绍信{transfer.letter_no}，回执{on:%Y-%m-%d}）",
     )  # fmt: skip
     _event(transfer, kind=EventKind.RECEIPT, old=old, on=on, actor=actor, note=note or transfer.letter_no)
+    return transfer
+
+
+LETTER_NO_MAX = 40
+INCOMING_STANDINGS = (Standing.FULL, Standing.PROBATIONARY)
+
+
+@transaction.atomic
+def transfer_receive_from_outside(
+    *,
+    actor,
+    org: Org,
+    from_outside: str,
+    letter_no: str,
+    reason: str,
+    id_number: str,
+    on: dt.date | None = None,
+    note: str = "",
+    person_fields: dict | None = None,
+) -> Transfer:
+    """接收 a member with a letter from an org outside the system (its name as text, the letter's number).
+
+    Someone who was once in the system (the same ID number) and was reduced as 转出 gets the old file
+    back, with its whole history (people.services.person_reactivate): never a duplicate. Anyone else
+    gets a new file through person_create as 补录 (standing 正式党员/预备党员 and the dates from
+    `person_fields`, the reason naming the letter). A file on the books elsewhere is refused: that is
+    a transfer inside the system."""
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, org, "您无权为该党组织接收党员。")
+    errors: dict[str, list[str]] = {}
+    from_outside, letter_no = (from_outside or "").strip(), (letter_no or "").strip()
+    if not from_outside:
+        errors.setdefault("from_outside", []).append("请填写转出党组织（介绍信开具单位）。")
+    elif len(from_outside) > 120:
+        errors.setdefault("from_outside", []).append("转出党组织名称不能超过120字。")
+    if not letter_no:
+        errors.setdefault("letter_no", []).append("请填写介绍信编号。")
+    elif len(letter_no) > LETTER_NO_MAX:
+        errors.setdefault("letter_no", []).append(f"介绍信编号不能超过{LETTER_NO_MAX}字。")
+    if reason not in Reason.values:
+        errors.setdefault("reason", []).append("请选择转接原因。")
+    org = Org.objects.get(pk=org.pk)
+    if org.kind not in RECEIVING_KINDS or not org.is_active:
+        errors.setdefault("org", []).append("接收党组织应为未撤销的党支部或党总支。")
+    reviewer = reviewer_for(org)
+    if reviewer is None:
+        errors.setdefault("__all__", []).append("未找到具有审批预备党员权限的基层党委。")
+    if errors:
+        raise ValidationError(errors)
+    on = _day(on, "closed_on")
+    message = f"组织关系从系统外转入：{from_outside}（介绍信{letter_no}）"
+    existing = Person.objects.filter(id_number=(id_number or "").strip().upper()).first()
+    if existing is not None:
+        if existing.is_active:
+            raise ValidationError(
+                {"id_number": ["该同志的档案在系统中在册，请由其所在党组织通过系统内转接办理。"]}
+            )
+        person = person_reactivate(actor=actor, person=existing, org=org, message=message)
+    else:
+        fields = dict(person_fields or {})
+        if fields.get("standing") not in INCOMING_STANDINGS:
+            raise ValidationError({"standing": ["从系统外转入的应为正式党员或预备党员。"]})
+        person = person_create(actor=actor, org=org, id_number=id_number, backfill_reason=message, **fields)
+    transfer = Transfer.objects.create(
+        person=person, from_outside=from_outside, to_org=org, reviewer=reviewer, reason=reason,
+        note=(note or "").strip()[:REASON_MAX], status=Status.RECEIVED, letter_no=letter_no,
+        submitted_on=on, closed_on=on, created_by=actor if actor and actor.pk else None,
+    )  # fmt: skip
+    _event(transfer, kind=EventKind.RECEIVE_OUTSIDE, old="", on=on, actor=actor, note=letter_no)
     return transfer

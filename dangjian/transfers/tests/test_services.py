@@ -228,3 +228,65 @@ def test_receipt_only_for_outside_and_by_the_sender(world, receiver):
             actor=world.organizer, person=world.people["other_branch"], to_org=world.branch_b_1,
             to_outside="外省", reason="other",
         )  # fmt: skip
+
+
+def test_from_outside_reactivates_a_reduced_file_never_a_duplicate(world):
+    person = world.people["in_branch"]
+    t = services.transfer_approve(
+        actor=world.organizer,
+        transfer=services.transfer_submit(
+            actor=world.secretary, person=person, to_outside="外省某党支部", reason="work"
+        ),
+    )
+    services.transfer_record_receipt(actor=world.secretary, transfer=t)
+    history_before = history_for(person).count()
+    back = services.transfer_receive_from_outside(
+        actor=world.organizer, org=world.branch_a1_2, from_outside="外省某党支部", letter_no="外-2026-17",
+        reason="work", id_number=person.id_number,
+    )  # fmt: skip
+    assert back.person_id == person.pk and back.status == Status.RECEIVED and back.is_from_outside
+    person.refresh_from_db()
+    assert person.is_active and person.org == world.branch_a1_2 and person.standing == "full"
+    assert history_for(person).count() == history_before + 1  # the same file, its history kept
+    assert Person.objects.filter(id_number=person.id_number).count() == 1
+    assert_counts_exact()
+    with pytest.raises(ValidationError, match="在册"):
+        services.transfer_receive_from_outside(
+            actor=world.organizer, org=world.branch_a1_2, from_outside="外省", letter_no="x", reason="work",
+            id_number=person.id_number,
+        )  # fmt: skip
+
+
+def test_from_outside_new_file_and_refusals(world, receiver):
+    from dangjian.conftest import valid_id_number
+
+    number = valid_id_number(dt.date(1990, 1, 2), "M")
+    t = services.transfer_receive_from_outside(
+        actor=receiver, org=world.branch_b_1, from_outside="某省某市委组织部", letter_no="A-1", reason="work",
+        id_number=number,
+        person_fields={"name": "新来者", "gender": "M", "birth_date": dt.date(1990, 1, 2), "standing": "probationary",
+                       "admitted_on": dt.date(2026, 3, 1)},
+    )  # fmt: skip
+    assert t.person.org == world.branch_b_1 and t.person.is_backfilled and "A-1" in t.person.backfill_reason
+    assert_counts_exact()
+    dead = make_person(world.branch_a1_1, name="已故者", reduction="deceased", reduced_on=dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError, match="不能通过组织关系转入恢复"):
+        services.transfer_receive_from_outside(
+            actor=world.organizer, org=world.branch_a1_2, from_outside="外省", letter_no="x", reason="work",
+            id_number=dead.id_number,
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.transfer_receive_from_outside(
+            actor=receiver, org=world.branch_a1_2, from_outside="外省", letter_no="x", reason="work",
+            id_number=number,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="介绍信编号"):
+        services.transfer_receive_from_outside(
+            actor=receiver,
+            org=world.branch_b_1,
+            from_outside="外省",
+            letter_no="",
+            reason="work",
+            id_number="1",
+        )
+    assert_counts_exact()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -152,3 +154,21 @@ def test_api_outside_and_receipt(world, client_as):
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "received" and response.json()["to_org"] is None
+
+
+def test_api_from_outside(world, client_as, receiver):
+    from dangjian.conftest import valid_id_number
+
+    body = {
+        "org_code": "BR-B-1", "from_outside": "外省某党支部", "letter_no": "W-9", "reason": "other",
+        "id_number": valid_id_number(dt.date(1988, 4, 5), "F"), "name": "外来者", "gender": "F", "birth_date": "1988-04-05",
+        "standing": "full", "admitted_on": "2010-07-01", "converted_on": "2011-07-01",
+    }  # fmt: skip
+    response = client_as(receiver).post("/api/transfers/from-outside", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["from_org"] is None and response.json()["person_id"] is not None
+    response = client_as(world.secretary).post(
+        "/api/transfers/from-outside", body, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert_counts_exact()
