@@ -67,6 +67,24 @@ def pool(request, org_pk: int):
     )  # fmt: skip
 
 
+@login_required
+@require_GET
+def pool_export(request, org_pk: int):
+    """一村一册 (Excel): the pool in the page's filters, and the structure of the subtree's pool."""
+    org = scope.get_org_for_user(request.user, org_pk)
+    status = _choice(request, "status", [*EntryStatus.values, "all"], _("状态"), EntryStatus.ACTIVE)
+    source = _choice(request, "source", SourceChannel.values, _("来源渠道"))
+    entries = selectors.entries_for(
+        request.user, org, status="" if status == "all" else status, source=source
+    )
+    figures = selectors.structure(request.user, org)
+    response = HttpResponse(content_type=exports.XLSX)
+    exports.booklet(response, org, entries, figures)
+    filename = _("后备力量名册-%(org)s.xlsx") % {"org": org.name}
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
 def _form_page(request, *, form, title, org, cancel_url):
     return render(
         request,

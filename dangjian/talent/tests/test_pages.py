@@ -164,3 +164,16 @@ def test_api(world, client_as):
         content_type="application/json",
     ).status_code == 403  # fmt: skip
     assert D(2026, 2, 1)
+
+
+def test_booklet_export(world, client_as):
+    register(world.branch_a1_2, name="甲", occupation="种养殖大户")
+    register(world.branch_a1_2, person=world.people["other_branch"])
+    response = client_as(world.organizer).get(f"/talent/org/{world.branch_a1_2.pk}/export/")
+    book = load_workbook(io.BytesIO(response.content))
+    roster = list(book["后备力量名册"].iter_rows(values_only=True))
+    assert roster[0][0].startswith("后备力量名册") and [r[1] for r in roster[2:]] == ["甲", "欧阳修远"]
+    assert roster[3][5] == "正式党员" and roster[2][5] == "群众"
+    figures = {(r[0], r[1]): r[2] for r in book["结构分析"].iter_rows(min_row=3, values_only=True)}
+    assert figures[("合计", "在库")] == 2 and figures[("职业", "种养殖大户")] == 1
+    assert client_as(world.secretary).get(f"/talent/org/{world.branch_a1_2.pk}/export/").status_code == 404
