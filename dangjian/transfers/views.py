@@ -19,7 +19,7 @@ from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
 from dangjian.orgs.models import Org
 from dangjian.transfers import selectors, services
-from dangjian.transfers.forms import ReasonForm, TransferForm
+from dangjian.transfers.forms import FromOutsideForm, ReasonForm, TransferForm
 from dangjian.transfers.letter import letter_docx
 from dangjian.transfers.models import OPEN_STATUSES, Status
 
@@ -155,3 +155,32 @@ def _date_or_none(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         raise ValidationError({"on": ["日期格式应为 YYYY-MM-DD。"]}) from None
+
+
+PERSON_KEYS = ("name", "gender", "birth_date", "standing", "admitted_on", "converted_on")
+
+
+@login_required
+def transfer_from_outside(request):
+    """接收 a member with a letter from outside the system, into an org of the user's scope."""
+    form = FromOutsideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        code = data["org_code"].strip()
+        org = scope.orgs_for(request.user, Action.CHANGE_PERSON).filter(code=code).first()
+        if org is None:
+            form.add_error("org_code", "该党组织不存在或不在您的管理范围内。")
+        else:
+            fields = {k: data[k] for k in PERSON_KEYS if data.get(k) not in ("", None)}
+            try:
+                transfer = services.transfer_receive_from_outside(
+                    actor=request.user, org=org, from_outside=data["from_outside"], letter_no=data["letter_no"],
+                    reason=data["reason"], id_number=data["id_number"], on=data["on"], note=data["note"],
+                    person_fields=fields,
+                )  # fmt: skip
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "已从系统外转入。")
+                return redirect("transfer-detail", transfer.pk)
+    return render(request, "transfers/from_outside.html", {"nav": "transfers", "form": form})

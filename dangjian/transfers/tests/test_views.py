@@ -172,3 +172,25 @@ def test_api_from_outside(world, client_as, receiver):
     )
     assert response.status_code == 404
     assert_counts_exact()
+
+
+def test_from_outside_page_reactivates(world, client_as):
+    person = world.people["in_branch"]
+    t = services.transfer_approve(
+        actor=world.organizer,
+        transfer=services.transfer_submit(
+            actor=world.secretary, person=person, to_outside="外省", reason="work"
+        ),
+    )
+    services.transfer_record_receipt(actor=world.secretary, transfer=t)
+    client = client_as(world.organizer)
+    assert client.get(reverse("transfer-from-outside")).status_code == 200
+    data = {"org_code": "BR-A1-2", "from_outside": "外省", "letter_no": "W-1", "reason": "work",
+            "id_number": person.id_number}  # fmt: skip
+    response = client.post(reverse("transfer-from-outside"), data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.is_active and person.org == world.branch_a1_2
+    page = client.post(reverse("transfer-from-outside"), {**data, "org_code": "BR-B-1"}).content.decode()
+    assert "不在您的管理范围内" in page
+    assert_counts_exact()
