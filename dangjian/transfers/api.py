@@ -212,3 +212,71 @@ def transfer_from_outside(request, payload: FromOutsideIn):
         reason=payload.reason, id_number=payload.id_number, on=payload.on, note=payload.note, person_fields=fields,
     )  # fmt: skip
     return Status(201, _out(request.user, selectors.get_transfer_for_user(request.user, transfer.pk)))
+
+
+class BatchIn(BodyIn):
+    person_ids: list[Id] = Field(description="要转出的人员（全部转出或全部不转出）", max_length=2000)
+    to_org_code: str = Field(description="接收党组织代码")
+    reason: str = Field(description=REASONS)
+    note: str = ""
+    on: dt.date | None = None
+
+
+class IdsIn(BodyIn):
+    ids: list[Id] = Field(description="转接编号（全部办理或全部不办理）", max_length=2000)
+    on: dt.date | None = None
+
+
+@router.post(
+    "/batch", response={201: list[TransferOut], 403: Error, 404: Error, 422: ValidationErrorOut},
+    summary="批量发起转出（如单位合并后整体转接）",
+)  # fmt: skip
+def transfer_batch(request, payload: BatchIn):
+    people = list(
+        scope.people_for(request.user, Action.VIEW).select_related("org").filter(pk__in=payload.person_ids)
+    )
+    if len(people) != len(set(payload.person_ids)):
+        raise Http404("有人员不存在或不在您的管理范围内。")
+    to_org = Org.objects.filter(code=payload.to_org_code.strip()).first()
+    if to_org is None:
+        raise Http404("接收党组织不存在。")
+    done = services.transfers_submit_many(
+        actor=request.user,
+        people=people,
+        to_org=to_org,
+        reason=payload.reason,
+        note=payload.note,
+        on=payload.on,
+    )
+    return Status(201, [_after(request, t.pk) for t in done])
+
+
+def _many(request, ids: list[int]) -> list[Transfer]:
+    found = {t.pk: t for t in selectors.visible_transfers(request.user).filter(pk__in=ids)}
+    if len(found) != len(set(ids)):
+        raise Http404("有转接不存在或不在您的管理范围内。")
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+@router.post(
+    "/batch/review",
+    response={200: list[TransferOut], 403: Error, 404: Error, 422: ValidationErrorOut},
+    summary="批量审核（审核党委）",
+)
+def transfer_batch_review(request, payload: IdsIn):
+    done = services.transfers_approve_many(
+        actor=request.user, transfers=_many(request, payload.ids), on=payload.on
+    )
+    return [_after(request, t.pk) for t in done]
+
+
+@router.post(
+    "/batch/receive",
+    response={200: list[TransferOut], 403: Error, 404: Error, 422: ValidationErrorOut},
+    summary="批量接收（接收党组织）",
+)
+def transfer_batch_receive(request, payload: IdsIn):
+    done = services.transfers_receive_many(
+        actor=request.user, transfers=_many(request, payload.ids), on=payload.on
+    )
+    return [_after(request, t.pk) for t in done]

@@ -68,8 +68,12 @@ def overdue_for(user) -> QuerySet[Transfer]:
     )
 
 
+def visible_transfers(user) -> QuerySet[Transfer]:
+    return _base().filter(outgoing_q(user) | incoming_q(user) | review_q(user))
+
+
 def get_transfer_for_user(user, pk) -> Transfer:
-    transfer = _base().filter(outgoing_q(user) | incoming_q(user) | review_q(user), pk=pk).first()
+    transfer = visible_transfers(user).filter(pk=pk).first()
     if transfer is None:
         raise Http404("该转接不存在或不在您的管理范围内。")
     return transfer

@@ -352,3 +352,50 @@ def transfer_receive_from_outside(
     )  # fmt: skip
     _event(transfer, kind=EventKind.RECEIVE_OUTSIDE, old="", on=on, actor=actor, note=letter_no)
     return transfer
+
+
+# ---- many at once: a whole group after a unit merger (批量转接) --------------------------------------
+# All or nothing: each transfer goes through the single service (its checks, counts, change log) inside
+# one transaction; if any is refused, none is written and the error names every refused person.
+
+
+def _all_or_nothing(items, label, run) -> list:
+    done, problems = [], []
+    for item in items:
+        try:
+            with transaction.atomic():
+                done.append(run(item))
+        except ValidationError as exc:
+            problems.append(f"{label(item)}：{'；'.join(exc.messages)}")
+    if problems:
+        raise ValidationError(problems)
+    return done
+
+
+@transaction.atomic
+def transfers_submit_many(
+    *, actor, people: list[Person], to_org: Org, reason: str, note: str = "", on: dt.date | None = None
+) -> list[Transfer]:
+    if not people:
+        raise ValidationError("请选择要转出的人员。")
+    return _all_or_nothing(
+        people, lambda p: p.name,
+        lambda p: transfer_submit(actor=actor, person=p, to_org=to_org, reason=reason, note=note, on=on),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def transfers_approve_many(*, actor, transfers: list[Transfer], on: dt.date | None = None) -> list[Transfer]:
+    return _all_or_nothing(
+        transfers, lambda t: t.person.name, lambda t: transfer_approve(actor=actor, transfer=t, on=on)
+    )
+
+
+@transaction.atomic
+def transfers_receive_many(*, actor, transfers: list[Transfer], on: dt.date | None = None) -> list[Transfer]:
+    """批量接收: every transfer received, or none."""
+    if not transfers:
+        raise ValidationError("请选择要接收的转接。")
+    return _all_or_nothing(
+        transfers, lambda t: t.person.name, lambda t: transfer_receive(actor=actor, transfer=t, on=on)
+    )

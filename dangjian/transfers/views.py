@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -52,7 +53,9 @@ def transfer_list(request):
     for t in rows:
         t.overdue = t.status == Status.PENDING and t.valid_until is not None and t.valid_until < today
         t.visible = selectors.person_visible(user, t)
-    context = {"nav": "transfers", "tab": tab, "rows": rows, "show_all": show_all, "counts": counts}
+        t.receivable = tab == "in" and selectors.permitted(user, t).receive
+    context = {"nav": "transfers", "tab": tab, "rows": rows, "show_all": show_all, "counts": counts,
+               "any_receivable": any(t.receivable for t in rows)}  # fmt: skip
     return render(request, "transfers/list.html", context)
 
 
@@ -101,6 +104,24 @@ def transfer_detail(request, pk: int):
         "reason_form": ReasonForm(),
     }
     return render(request, "transfers/detail.html", context)
+
+
+@login_required
+@require_POST
+def transfer_receive_many(request):
+    """批量接收 from the incoming list: the ticked transfers, all or none."""
+    ids = [int(v) for v in request.POST.getlist("pick") if v.isdigit() and len(v) < 10]
+    found = {t.pk: t for t in selectors.visible_transfers(request.user).filter(pk__in=ids)}
+    if len(found) != len(set(ids)):
+        raise Http404("有转接不存在或不在您的管理范围内。")
+    try:
+        done = services.transfers_receive_many(actor=request.user, transfers=list(found.values()))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已接收{len(done)}名同志。")
+    return redirect(reverse("transfer-list") + "?tab=in")
 
 
 ACTIONS = {"approve", "receive", "return", "cancel", "receipt"}

@@ -290,3 +290,27 @@ def test_from_outside_new_file_and_refusals(world, receiver):
             id_number="1",
         )
     assert_counts_exact()
+
+
+def test_batch_is_all_or_nothing_and_keeps_counts_exact(world, receiver):
+    people = [make_person(world.branch_a1_1, name=f"成员{c}") for c in "甲乙丙丁戊"]
+    done = services.transfers_submit_many(
+        actor=world.secretary, people=people, to_org=world.branch_b_1, reason="work"
+    )
+    services.transfers_approve_many(actor=world.organizer, transfers=done)
+    # One of them cancelled meanwhile: the batch receipt is refused as a whole, naming the person.
+    services.transfer_cancel(actor=world.secretary, transfer=done[2], reason="不再调动")
+    with pytest.raises(ValidationError, match="成员丙：该转接已撤销"):
+        services.transfers_receive_many(actor=receiver, transfers=done)
+    assert Person.objects.filter(pk__in=[p.pk for p in people], org=world.branch_b_1).count() == 0
+    assert_counts_exact()
+    rest = [t for i, t in enumerate(done) if i != 2]
+    services.transfers_receive_many(actor=receiver, transfers=rest)
+    assert Person.objects.filter(pk__in=[p.pk for p in people], org=world.branch_b_1).count() == 4
+    assert_counts_exact()
+    with pytest.raises(ValidationError, match="已有正在办理"):
+        services.transfers_submit_many(
+            actor=world.secretary, people=[people[2], world.people["in_branch"], world.people["in_branch"]],
+            to_org=world.branch_b_1, reason="work",
+        )  # fmt: skip
+    assert not Transfer.objects.filter(person=world.people["in_branch"]).exists()

@@ -194,3 +194,26 @@ def test_from_outside_page_reactivates(world, client_as):
     page = client.post(reverse("transfer-from-outside"), {**data, "org_code": "BR-B-1"}).content.decode()
     assert "不在您的管理范围内" in page
     assert_counts_exact()
+
+
+def test_batch_receive_page_and_api(world, client_as, receiver):
+    from dangjian.conftest import make_person
+
+    people = [make_person(world.branch_a1_1, name=f"批量{c}") for c in "甲乙丙"]
+    body = {"person_ids": [p.pk for p in people], "to_org_code": "BR-B-1", "reason": "work"}
+    response = client_as(world.secretary).post("/api/transfers/batch", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    ids = [t["id"] for t in response.json()]
+    response = client_as(world.organizer).post(
+        "/api/transfers/batch/review", {"ids": ids}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    client = client_as(receiver)
+    page = client.get(reverse("transfer-list") + "?tab=in").content.decode()
+    assert page.count('name="pick"') == 3
+    response = client.post(reverse("transfer-receive-many"), {"pick": ids[:2]}, follow=True)
+    assert "已接收2名同志。" in response.content.decode()
+    response = client.post("/api/transfers/batch/receive", {"ids": ids[2:]}, content_type="application/json")
+    assert response.status_code == 200 and response.json()[0]["status"] == "received"
+    assert client_as(world.outsider).post(reverse("transfer-receive-many"), {"pick": ids}).status_code == 404
+    assert_counts_exact()
