@@ -5,6 +5,8 @@ Prints JSON: {name: {"median": ms, "p90": ms, "n": n, ...}}.
   community against R-TALENT-POOL) as the 组织部管理员;
 - `talent_structure_root`: talent.selectors.structure for the whole jurisdiction;
 - `talent_coverage_and_structure_root`: both together — target ≤ 500 ms on the city demo;
+- `talent_elected_from_pool_root`: of the members elected at the latest village 换届, how many came
+  from the pool (selectors.elected_from_pool);
 - `talent_coverage_page_root`, `talent_structure_page_root`: the pages through the Django stack.
 """
 
@@ -52,6 +54,9 @@ def main() -> None:
         "talent_coverage_root": timed_call(lambda: selectors.coverage(user, root), args.repeat),
         "talent_structure_root": timed_call(lambda: selectors.structure(user, root), args.repeat),
         "talent_coverage_and_structure_root": timed_call(both, args.repeat),
+        "talent_elected_from_pool_root": timed_call(
+            lambda: selectors.elected_from_pool(user, root), args.repeat
+        ),
         "talent_coverage_page_root": timed_get(client, f"/talent/org/{root.pk}/coverage/", args.repeat),
         "talent_structure_page_root": timed_get(client, f"/talent/org/{root.pk}/structure/", args.repeat),
     }

@@ -141,10 +141,12 @@ def coverage(request, org_id: Id, on: dt.date | None = None, below_only: bool = 
     response={200: dict, 404: Error, 422: ValidationErrorOut},
     summary="后备力量结构：年龄、学历、职业、来源、政治面貌、储备岗位；入库后发展为党员、选任人数",
 )
-def structure(request, org_id: Id, on: dt.date | None = None):
+def structure(request, org_id: Id, on: dt.date | None = None, election_year: int | None = None):
     org = scope.get_org_for_user(request.user, org_id)
     f = selectors.structure(request.user, org, on=on)
+    e = selectors.elected_from_pool(request.user, org, election_year)
     return {
+        "election": {"year": e.year, "committees": e.committees, "elected": e.elected, "from_pool": e.from_pool},
         "org_id": org.pk, "on": f.on, "total": f.total, "members": f.members, "ever": f.ever,
         "developed": f.developed, "appointed": f.appointed, "removed": f.removed,
         "age": _figures(f.age), "education": _figures(f.education), "occupation": _figures(f.occupation),

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from dangjian.base.bulk import InstanceMaker
+from dangjian.orglife.models import CommitteeMember, Post
 from dangjian.orgs.models import Org
 from dangjian.people.models import Education, Person, Standing
 from dangjian.talent import selectors, services
@@ -54,7 +55,8 @@ TASKS = ("牵头村集体经济项目", "参与矛盾纠纷调解", "负责网�
          "整理村务公开资料", "带动产业发展")  # fmt: skip
 ELECTION_DAY = dt.date(2021, 5, 20)
 ELECTED_POSTS = ("村党支部委员", "村民委员会委员", "村党支部书记、村民委员会主任")
-PERSON_AGE = 40  # people with a file are taken among the village's younger ones in development
+PERSON_AGE = 40
+ELECTED_SHARE = 1 / 6  # people with a file are taken among the village's younger ones in development
 
 
 def _name(rng: random.Random) -> str:
@@ -85,6 +87,48 @@ def _registered(rng: random.Random, today: dt.date, earliest: int) -> dt.date:
     last = min(dt.date(year, 12, 28), today - dt.timedelta(days=7))
     first = dt.date(year, 1, 5)
     return first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+
+def _elected(rng, paths: list[str], orgs: dict[str, Org], entries: list, reviews: list, tasks: list) -> None:
+    """About one in six members of the village committees now in office had been in the pool before
+    they were elected (seed 003: 10 of 64): their entries, appointed on the election day."""
+    posts = dict(Post.choices)
+    make_entry, make_person = InstanceMaker(PoolEntry), InstanceMaker(Person)
+    rows = (
+        CommitteeMember.objects.filter(committee__ended_on=None, committee__org__unit_type__in=selectors.VILLAGE_UNITS)
+        .order_by("id")
+        .values_list(
+            "person_id", "person__name", "person__gender", "person__birth_date", "person__education", "post",
+            "committee__elected_on", "committee__org__path",
+        )
+    )  # fmt: skip
+    for person, name, gender, birth, education, post, elected_on, path in rows:
+        if rng.random() >= ELECTED_SHARE:
+            continue
+        i = bisect.bisect_right(paths, path) - 1
+        if i < 0 or not path.startswith(paths[i]):
+            continue
+        registered = elected_on - dt.timedelta(days=rng.randint(200, 1200))
+        age = registered.year - birth.year
+        if not 19 <= age <= 69:
+            continue
+        source = rng.choice(SOURCES)
+        entry = make_entry(
+            org=orgs[paths[i]], source=source, reserved_for=rng.choice(POSTS), registered_on=registered,
+            status=EntryStatus.APPOINTED, status_on=elected_on, status_reason=str(posts.get(post, post)),
+            occupation=rng.choice(OCCUPATIONS[source]), note="", name=name, gender=gender, birth_date=birth,
+            education=education or rng.choice(EDUCATIONS[""]),
+        )  # fmt: skip
+        entry.person_id = person
+        entry._state.fields_cache["person"] = make_person(id=person, name=name)
+        entries.append(entry)
+        reviews.append(
+            [
+                (y, ReviewResult.KEPT.value, dt.date(y, 12, 20), "")
+                for y in range(registered.year + 1, elected_on.year)
+            ]
+        )
+        tasks.append([])
 
 
 def load_talent_demo(
@@ -177,6 +221,9 @@ def load_talent_demo(
                     mine.append((rng.choice(TASKS), assigned, None, outcome.value, closed, ""))
             tasks.append(mine)
             entries.append(entry)
+    _elected(
+        rng, paths, {v[3]: make_org(id=v[0], name=v[1], path=v[3]) for v in villages}, entries, reviews, tasks
+    )
     services.pool_bulk_create(actor=None, entries=entries, reviews=reviews, tasks=tasks)
     log(f"已登记 {len(entries)} 名村级后备力量（{len(villages)} 个村、社区）。")
     return len(entries)

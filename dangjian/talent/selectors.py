@@ -13,7 +13,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
+from dangjian.orglife.models import Committee, CommitteeMember
 from dangjian.orgs.models import Org, OrgKind, UnitType, subtree_q
 from dangjian.people.models import MEMBER_STANDINGS, Education, Standing
 from dangjian.talent.models import EntryStatus, PoolEntry, PoolReview, PoolTask, ReservedPost, SourceChannel
@@ -258,4 +260,51 @@ def structure(user, org: Org, *, on: dt.date | None = None) -> Structure:
     result.source = _figures(source, SourceChannel.choices)
     result.reserved_for = _figures(post, ReservedPost.choices)
     result.standing = _figures(standing, [*Standing.choices, (NO_FILE, _("群众（无档案）"))])
+    return result
+
+
+# --- 换届: how many of those elected came from the pool -----------------------------------------
+
+
+@dataclass
+class Elected:
+    year: int | None
+    years: list[int]
+    committees: int = 0
+    elected: int = 0
+    from_pool: int = 0
+
+
+def elected_from_pool(user, org: Org, year: int | None = None) -> Elected:
+    """Seed 003's figure ("选举产生的64名'两委'中共有10名后备库党员成功当选"), for the village and community
+    party committees (orglife.Committee) of the subtree elected in `year` (default: the latest year
+    with such an election): the members elected, and those among them in a pool (any org's) since
+    before the election day."""
+    committees = Committee.objects.filter(subtree_q(org.path, "org__path"), org__unit_type__in=VILLAGE_UNITS)
+    years = sorted(
+        {
+            y
+            for y in committees.annotate(y=ExtractYear("elected_on"))
+            .order_by()
+            .values_list("y", flat=True)
+            .distinct()
+            if y <= timezone.localdate().year
+        },
+        reverse=True,
+    )
+    year = year if year is not None else (years[0] if years else None)
+    result = Elected(year=year, years=years)
+    if year is None:
+        return result
+    in_year = committees.filter(elected_on__year=year)
+    result.committees = in_year.count()
+    pooled = PoolEntry.objects.filter(
+        person=OuterRef("person"), registered_on__lte=OuterRef("committee__elected_on")
+    )
+    figures = (
+        CommitteeMember.objects.filter(committee__in=in_year)
+        .annotate(pooled=Exists(pooled))
+        .aggregate(elected=Count("id"), from_pool=Count("id", filter=Q(pooled=True)))
+    )
+    result.elected, result.from_pool = figures["elected"], figures["from_pool"]
     return result

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
@@ -47,6 +47,7 @@ REVIEW_FIELDS = ("entry", "year", "result", "reviewed_on", "reason")
 TASK_FIELDS = ("entry", "title", "assigned_on", "due_on", "outcome", "closed_on", "outcome_note")
 LIMITS = {"name": 40, "occupation": 60, "note": 300, "reason": 300, "title": 200, "status_reason": 200}
 MIN_AGE, MAX_AGE = 18, 70
+BULK_MESSAGE = gettext_noop("批量登记后备力量")  # stored in Chinese, translated when shown
 
 
 def _err(errors: dict, field: str, message: str) -> None:
@@ -326,31 +327,6 @@ def task_close(*, actor, task: PoolTask, outcome: str, closed_on: dt.date, note:
     return task
 
 
-def _snapshot_maker():
-    """A fast `snapshot(entry, ENTRY_FIELDS)` for bulk loads: the labels and choices resolved once."""
-    with translation.override(settings.LANGUAGE_CODE):
-        fields = []
-        for name in ENTRY_FIELDS:
-            field = PoolEntry._meta.get_field(name)
-            choices = {v: str(t) for v, t in field.flatchoices} if field.choices else {}
-            fields.append((str(field.verbose_name), name, field.attname, field.is_relation, choices))
-
-    def make(entry: PoolEntry) -> dict:
-        data = {}
-        for key, name, attname, relation, choices in fields:
-            if relation:
-                related = getattr(entry, name)
-                data[key] = str(related) if related is not None else None
-                continue
-            value = getattr(entry, attname)
-            if choices and value not in (None, ""):
-                value = choices.get(value, value)
-            data[key] = value.isoformat() if isinstance(value, dt.date) else value
-        return data
-
-    return make
-
-
 @transaction.atomic
 def pool_bulk_create(
     *, actor, entries: list[PoolEntry], reviews: list[list[tuple]], tasks: list[list[tuple]]
@@ -403,7 +379,8 @@ def pool_bulk_create(
         ("entry_id", "title", "assigned_on", "due_on", "outcome", "closed_on", "outcome_note", "created_by_id", "created_at"),
         [(*row, now) for row in task_rows],
     )  # fmt: skip
-    who, after, make = actor_fields(actor), _snapshot_maker(), InstanceMaker(ChangeRecord)
+    # One creation record per entry; as for people_bulk_create the row itself is the snapshot.
+    who, make = actor_fields(actor), InstanceMaker(ChangeRecord)
     record_changes(
         records=[
             make(
@@ -412,7 +389,7 @@ def pool_bulk_create(
                 object_type="talent.poolentry",
                 object_id=e.pk,
                 object_repr=e.name,
-                after=after(e),
+                message=BULK_MESSAGE,
             )
             for e in entries
         ]

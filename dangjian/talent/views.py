@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
-from dangjian.base.params import BadParameter, date_param, id_or_none
+from dangjian.base.params import BadParameter, date_param, id_or_none, int_param
 from dangjian.orgs.selectors import ancestors_in_scope
 from dangjian.talent import exports, selectors, services
 from dangjian.talent.forms import AppointForm, EntryForm, ReviewForm, TaskCloseForm, TaskForm
@@ -226,6 +226,8 @@ def structure(request, org_pk: int):
     org = scope.get_org_for_user(request.user, org_pk)
     on = date_param(request.GET.get("on"), "on", label=_("日期"))
     figures = selectors.structure(request.user, org, on=on)
+    year = int_param(request.GET.get("year"), "year", label=_("换届年度"), minimum=1949, maximum=2100)
+    elected = selectors.elected_from_pool(request.user, org, year)
     groups = [
         (_("年龄"), figures.age), (_("学历"), figures.education), (_("来源渠道"), figures.source),
         (_("政治面貌"), figures.standing), (_("储备岗位"), figures.reserved_for), (_("职业"), figures.occupation),
@@ -239,5 +241,6 @@ def structure(request, org_pk: int):
             "figures": figures,
             "groups": groups,
             "crumbs": _crumbs(request.user, org),
+            "elected": elected,
         },
     )

@@ -92,3 +92,25 @@ def test_person_panel_lists_the_history(world, client_as):
     assert 'id="person-pool"' in page and "入户走访" in page and f"/talent/{entry.pk}/" in page
     page = client_as(world.organizer).get(f"/people/{world.people['in_branch'].pk}/").content.decode()
     assert 'id="person-pool"' not in page
+
+
+def test_of_those_elected_at_the_village_election_some_came_from_the_pool(world, client_as):
+    from dangjian.conftest import make_person
+    from dangjian.orglife.services import committee_elect
+
+    second = make_person(world.branch_a1_2, name="钱二")
+    third = make_person(world.branch_a1_2, name="孙三")
+    register(world.branch_a1_2, person=world.people["other_branch"], registered_on=D(2020, 3, 1))
+    register(world.branch_a1_2, person=third, registered_on=D(2021, 8, 1))  # after the election
+    committee_elect(
+        actor=None, org=world.branch_a1_2, elected_on=D(2021, 5, 20),
+        members=[(world.people["other_branch"], "secretary", None), (second, "organization", None),
+                 (third, "propaganda", None)],
+    )  # fmt: skip
+    e = selectors.elected_from_pool(world.admin, world.city)
+    assert (e.year, e.years, e.committees, e.elected, e.from_pool) == (2021, [2021], 1, 3, 1)
+    assert selectors.elected_from_pool(world.admin, world.county_b).year is None
+    page = client_as(world.admin).get(f"/talent/org/{world.city.pk}/structure/").content.decode()
+    assert "选举产生委员 3 名，其中后备库人员 1 名" in page
+    api = client_as(world.admin).get(f"/api/talent/orgs/{world.city.pk}/structure?election_year=2021").json()
+    assert api["election"] == {"year": 2021, "committees": 1, "elected": 3, "from_pool": 1}
