@@ -8,6 +8,9 @@ Prints JSON: {name: {"median": ms, "p90": ms, "n": n, ...}}.
   and rolls everything back, so the database is left as it was.
 - `transfer_receive_page`: the same receipt through the whole HTTP stack (the page's POST).
 - `transfer_lists_page`: the incoming list of the whole city as the 组织部管理员.
+- `transfer_batch_500`: 500 members sent, reviewed and received as one batch (批量转接:
+  transfers_submit_many, transfers_approve_many, transfers_receive_many), then `counts check` on the
+  changed counts before the rollback — target ≤ 10 s for the batch (`--batch-repeat` rounds).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from bench.stats import _summary, timed_get  # noqa: E402
 from dangjian.accounts.models import User  # noqa: E402
 from dangjian.orgs.models import Org, OrgKind  # noqa: E402
+from dangjian.people import counts  # noqa: E402
 from dangjian.people.models import Person  # noqa: E402
 from dangjian.transfers import services  # noqa: E402
 from dangjian.transfers.models import Status, Transfer  # noqa: E402
@@ -53,7 +57,7 @@ def _setup():
     people = list(
         Person.objects.filter(org__path__startswith=counties[0].path, reduction="", standing="full")
         .exclude(pk__in=busy)
-        .order_by("id")[:200]
+        .order_by("id")[:700]
     )
     return target, people
 
@@ -77,9 +81,24 @@ def one_round(user, person, target, via: Client | None, samples: list[float]) ->
         pass
 
 
+def batch_round(user, people, target, samples: list[float]) -> None:
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            done = services.transfers_submit_many(actor=user, people=people, to_org=target, reason="work")
+            done = services.transfers_approve_many(actor=user, transfers=done)
+            services.transfers_receive_many(actor=user, transfers=done)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert counts.stored() == counts.recompute(), "counts differ after the batch"
+            raise Rollback
+    except Rollback:
+        pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--batch-repeat", type=int, default=3)
     args = parser.parse_args()
     setup_test_environment()
     user = User.objects.get(username="zzb_admin")
@@ -96,6 +115,10 @@ def main() -> None:
             samples, target=target.name, people=Person.objects.filter(reduction="").count()
         )
     results["transfer_lists_page"] = timed_get(client, "/transfers/?tab=in&all=1", args.repeat)
+    batch: list[float] = []
+    for _ in range(args.batch_repeat):
+        batch_round(user, people[-500:], target, batch)
+    results["transfer_batch_500"] = _summary(batch, members=500, counts_exact=True)
     print(json.dumps(results, ensure_ascii=False))
 
 
