@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 
 from dangjian.orgs.models import Org, OrgKind, UnitType
-from dangjian.people.models import Person
+from dangjian.people.models import Person, Reduction
 from dangjian.transfers import services
 from dangjian.transfers.models import Reason
 
@@ -87,6 +87,39 @@ def load_transfers_demo(rng: random.Random, today: dt.date, *, log: Callable[[st
         done += 1
     for person, plan in zip(_members(there[-1], len(IN_PLAN)), IN_PLAN, strict=False):
         _run(person, rng.choice(here), plan, rng, today)
+        done += 1
+    # To and from outside the system: a letter waiting for its 回执, one whose 回执 came back (the member
+    # reduced as 转出), and a member once transferred out to another province received back (the old
+    # file reactivated).
+    outside = _members(here[0], len(OUT_PLAN) + 2)[len(OUT_PLAN) :]
+    for person, ends in zip(outside, (False, True), strict=False):
+        submitted = today - dt.timedelta(days=45 if ends else 10)
+        t = services.transfer_submit(
+            actor=None,
+            person=person,
+            to_outside="中共成都市武侯区某街道工作委员会",
+            reason="residence",
+            on=submitted,
+        )
+        t = services.transfer_approve(actor=None, transfer=t, on=submitted + dt.timedelta(days=2))
+        if ends:
+            services.transfer_record_receipt(
+                actor=None, transfer=t, on=submitted + dt.timedelta(days=20), note="回执已收回"
+            )
+        done += 1
+    gone = (
+        Person.objects.filter(
+            reduction=Reduction.TRANSFERRED_OUT, reduced_on__lt=today - dt.timedelta(days=30)
+        )
+        .exclude(transfers__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    if gone is not None:
+        services.transfer_receive_from_outside(
+            actor=None, org=here[0], from_outside="中共重庆市渝北区某镇委员会", letter_no="渝北组转〔2026〕31号",
+            reason="work", id_number=gone.id_number, on=today - dt.timedelta(days=3),
+        )  # fmt: skip
         done += 1
     log(f"已办理 {done} 件组织关系转接。")
     return done
