@@ -35,7 +35,9 @@ def outgoing_q(user) -> Q:
 
 
 def incoming_q(user) -> Q:
-    return scope.scope_q(user, Action.VIEW, prefix="to_org__path") & Q(issued_on__isnull=False)
+    # Inside the system once the letter is issued; from outside it as soon as it is recorded.
+    issued = Q(issued_on__isnull=False) | Q(from_org__isnull=True)
+    return scope.scope_q(user, Action.VIEW, prefix="to_org__path") & issued
 
 
 def review_q(user) -> Q:

@@ -268,6 +268,7 @@ def test_from_outside_new_file_and_refusals(world, receiver):
                        "admitted_on": dt.date(2026, 3, 1)},
     )  # fmt: skip
     assert t.person.org == world.branch_b_1 and t.person.is_backfilled and "A-1" in t.person.backfill_reason
+    assert list(selectors.incoming_for(receiver)) == [t]
     assert_counts_exact()
     dead = make_person(world.branch_a1_1, name="已故者", reduction="deceased", reduced_on=dt.date(2024, 1, 1))
     with pytest.raises(ValidationError, match="不能通过组织关系转入恢复"):
