@@ -56,6 +56,7 @@ class EntryOut(Schema):
 
 
 class EntryFilter(Schema):
+    org: Id | None = Field(None, description="组织 id：该组织及其下级的后备力量（不填则为授权范围内全部）")
     status: str = Field(
         "active", description="状态：active（在库）、appointed（已选任）、removed（已出库）或 all"
     )
@@ -84,13 +85,13 @@ def _figures(rows) -> list[dict]:
 
 
 @router.get(
-    "/orgs/{org_id}/entries",
+    "/entries",
     response={200: list[EntryOut], 404: Error, 422: ValidationErrorOut},
-    summary="某组织及其下级的后备力量（按授权范围）",
+    summary="后备力量（按授权范围；可按组织 id 取该组织及其下级的，按状态、来源渠道筛选）",
 )
 @paginate(Pagination)
-def list_entries(request, org_id: Id, filters: Query[EntryFilter]):
-    org = scope.get_org_for_user(request.user, org_id)
+def list_entries(request, filters: Query[EntryFilter]):
+    org = scope.get_org_for_user(request.user, filters.org) if filters.org is not None else None
     if filters.status not in [*EntryStatus.values, "all"]:
         raise ValidationError({"status": ["状态无效。"]})
     if filters.source and filters.source not in SourceChannel.values:

@@ -43,8 +43,15 @@ def entries_in(user, org: Org) -> QuerySet[PoolEntry]:
     return PoolEntry.objects.filter(subtree_q(org.path, "org__path"))
 
 
-def entries_for(user, org: Org, *, status: str = EntryStatus.ACTIVE, source: str = "") -> QuerySet[PoolEntry]:
-    qs = entries_in(user, org).select_related("org", "person")
+def entries_for(
+    user, org: Org | None, *, status: str = EntryStatus.ACTIVE, source: str = ""
+) -> QuerySet[PoolEntry]:
+    """The entries of `org`'s subtree (checked by the caller), or with no org every entry in scope."""
+    if org is None:
+        qs = PoolEntry.objects.filter(scope.scope_q(user, Action.VIEW, "org__path"))
+    else:
+        qs = entries_in(user, org)
+    qs = qs.select_related("org", "person")
     if status:
         qs = qs.filter(status=status)
     if source:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from dangjian.talent.models import PoolEntry, PoolTask
 
-from .conftest import D, register
+from .conftest import register
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -146,7 +146,9 @@ def test_api(world, client_as):
         content_type="application/json",
     )  # fmt: skip
     assert response.status_code == 422
-    assert [e["name"] for e in client.get(f"{base}/entries").json()["items"]] == ["赵六"]
+    assert [
+        e["name"] for e in client.get(f"/api/talent/entries?org={world.branch_a1_2.pk}").json()["items"]
+    ] == ["赵六"]
     coverage = client.get(f"/api/talent/orgs/{world.town_a1.pk}/coverage").json()
     assert {v["name"]: v["count"] for v in coverage["villages"]} == {
         "东城镇第一党支部": 0,
@@ -163,7 +165,9 @@ def test_api(world, client_as):
                             "reserved_for": "committee", "registered_on": "2026-02-01"},
         content_type="application/json",
     ).status_code == 403  # fmt: skip
-    assert D(2026, 2, 1)
+    secretary = client_as(world.secretary)
+    assert [e["name"] for e in secretary.get("/api/talent/entries").json()["items"]] == []
+    assert secretary.get(f"/api/talent/entries?org={world.branch_a1_2.pk}").status_code == 404
 
 
 def test_booklet_export(world, client_as):
