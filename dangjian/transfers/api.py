@@ -86,11 +86,6 @@ def target_orgs(request, q: str = ""):
     return selectors.target_orgs(q)
 
 
-@router.get("/{int:transfer_id}", response={200: TransferOut, 404: Error}, summary="一个转接")
-def transfer_get(request, transfer_id: int):
-    return _out(request.user, selectors.get_transfer_for_user(request.user, transfer_id))
-
-
 class TransferIn(BodyIn):
     person_id: Id
     to_org_code: str = Field("", description="接收党组织代码（系统内）")
@@ -133,48 +128,9 @@ def _after(request, transfer_id: int) -> dict:
     return _out(request.user, selectors.get_transfer_for_user(request.user, transfer_id))
 
 
-@router.post("/{int:transfer_id}/review", response=WRITE, summary="审核通过并开具介绍信（审核党委）")
-def transfer_review(request, transfer_id: int, payload: DateIn):
-    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
-    services.transfer_approve(actor=request.user, transfer=transfer, on=payload.on)
-    return _after(request, transfer_id)
-
-
-@router.post("/{int:transfer_id}/receive", response=WRITE, summary="接收（接收党组织）")
-def transfer_receive(request, transfer_id: int, payload: DateIn):
-    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
-    services.transfer_receive(actor=request.user, transfer=transfer, on=payload.on)
-    return _after(request, transfer_id)
-
-
-@router.post("/{int:transfer_id}/return", response=WRITE, summary="退回（审核党委或接收党组织），须写明原因")
-def transfer_return(request, transfer_id: int, payload: ReasonIn):
-    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
-    services.transfer_return(actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on)
-    return _after(request, transfer_id)
-
-
-@router.post("/{int:transfer_id}/cancel", response=WRITE, summary="撤销（转出党组织），须写明原因")
-def transfer_cancel(request, transfer_id: int, payload: ReasonIn):
-    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
-    services.transfer_cancel(actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on)
-    return _after(request, transfer_id)
-
-
 class ReceiptIn(BodyIn):
     on: dt.date | None = None
     note: str = ""
-
-
-@router.post(
-    "/{int:transfer_id}/receipt",
-    response=WRITE,
-    summary="登记回执（转往系统外，转出党组织），人员随之减少（转出）",
-)
-def transfer_receipt(request, transfer_id: int, payload: ReceiptIn):
-    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
-    services.transfer_record_receipt(actor=request.user, transfer=transfer, on=payload.on, note=payload.note)
-    return _after(request, transfer_id)
 
 
 class FromOutsideIn(BodyIn):
@@ -280,3 +236,50 @@ def transfer_batch_receive(request, payload: IdsIn):
         actor=request.user, transfers=_many(request, payload.ids), on=payload.on
     )
     return [_after(request, t.pk) for t in done]
+
+
+# Routes with a transfer id last: "/batch", "/from-outside" and "/orgs" must match before them.
+
+
+@router.get("/{transfer_id}", response={200: TransferOut, 404: Error}, summary="一个转接")
+def transfer_get(request, transfer_id: int):
+    return _out(request.user, selectors.get_transfer_for_user(request.user, transfer_id))
+
+
+@router.post("/{transfer_id}/review", response=WRITE, summary="审核通过并开具介绍信（审核党委）")
+def transfer_review(request, transfer_id: int, payload: DateIn):
+    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
+    services.transfer_approve(actor=request.user, transfer=transfer, on=payload.on)
+    return _after(request, transfer_id)
+
+
+@router.post("/{transfer_id}/receive", response=WRITE, summary="接收（接收党组织）")
+def transfer_receive(request, transfer_id: int, payload: DateIn):
+    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
+    services.transfer_receive(actor=request.user, transfer=transfer, on=payload.on)
+    return _after(request, transfer_id)
+
+
+@router.post("/{transfer_id}/return", response=WRITE, summary="退回（审核党委或接收党组织），须写明原因")
+def transfer_return(request, transfer_id: int, payload: ReasonIn):
+    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
+    services.transfer_return(actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on)
+    return _after(request, transfer_id)
+
+
+@router.post("/{transfer_id}/cancel", response=WRITE, summary="撤销（转出党组织），须写明原因")
+def transfer_cancel(request, transfer_id: int, payload: ReasonIn):
+    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
+    services.transfer_cancel(actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on)
+    return _after(request, transfer_id)
+
+
+@router.post(
+    "/{transfer_id}/receipt",
+    response=WRITE,
+    summary="登记回执（转往系统外，转出党组织），人员随之减少（转出）",
+)
+def transfer_receipt(request, transfer_id: int, payload: ReceiptIn):
+    transfer = selectors.get_transfer_for_user(request.user, transfer_id)
+    services.transfer_record_receipt(actor=request.user, transfer=transfer, on=payload.on, note=payload.note)
+    return _after(request, transfer_id)

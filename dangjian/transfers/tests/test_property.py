@@ -14,7 +14,7 @@ from dangjian.transfers.tests.conftest import assert_counts_exact
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["submit", "approve", "receive", "return", "cancel"]),
+        st.sampled_from(["submit", "approve", "receive", "return", "cancel", "receive_many"]),
         st.integers(0, 3),  # which person
         st.integers(0, 3),  # which target org
         st.sampled_from(["root", "secretary", "organizer", "receiver"]),
@@ -38,7 +38,11 @@ def test_random_series_keeps_counts_exact(world, receiver, ops):
             person = people[who]
             open_ = Transfer.objects.filter(person=person).order_by("-id").first()
             try:
-                if op == "submit":
+                if op == "receive_many":
+                    pending = list(Transfer.objects.filter(status=Status.PENDING))
+                    if pending:
+                        services.transfers_receive_many(actor=actor, transfers=pending)
+                elif op == "submit":
                     services.transfer_submit(
                         actor=actor, person=person, to_org=targets[where], reason="other"
                     )

@@ -306,7 +306,18 @@ def test_batch_is_all_or_nothing_and_keeps_counts_exact(world, receiver):
     assert Person.objects.filter(pk__in=[p.pk for p in people], org=world.branch_b_1).count() == 0
     assert_counts_exact()
     rest = [t for i, t in enumerate(done) if i != 2]
+    with pytest.raises(PermissionDenied):
+        services.transfers_receive_many(actor=world.secretary, transfers=rest)
+    case = case_open(actor=None, person=world.people["applicant"])
+    extra = services.transfer_submit(
+        actor=world.secretary, person=world.people["applicant"], to_org=world.branch_b_1, reason="work"
+    )
+    rest.append(services.transfer_approve(actor=world.organizer, transfer=extra))
     services.transfers_receive_many(actor=receiver, transfers=rest)
+    case.refresh_from_db()
+    assert case.org == world.branch_b_1
+    moved = history_for(people[0]).filter(message__contains="介绍信").get()
+    assert moved.after["所在党组织"] == world.branch_b_1.name
     assert Person.objects.filter(pk__in=[p.pk for p in people], org=world.branch_b_1).count() == 4
     assert_counts_exact()
     with pytest.raises(ValidationError, match="已有正在办理"):
