@@ -298,7 +298,13 @@ def test_batch_is_all_or_nothing_and_keeps_counts_exact(world, receiver):
     done = services.transfers_submit_many(
         actor=world.secretary, people=people, to_org=world.branch_b_1, reason="work"
     )
-    services.transfers_approve_many(actor=world.organizer, transfers=done)
+    with pytest.raises(PermissionDenied):
+        services.transfers_approve_many(actor=world.secretary, transfers=done)
+    done = services.transfers_approve_many(actor=world.organizer, transfers=done)
+    numbers = sorted(t.letter_no for t in done)
+    assert numbers == [f"TOWN-A1-{done[0].issued_on.year}-{i:04d}" for i in range(1, 6)]
+    with pytest.raises(ValidationError, match="成员甲：该转接待接收，不能审核"):
+        services.transfers_approve_many(actor=world.organizer, transfers=done[:1])
     # One of them cancelled meanwhile: the batch receipt is refused as a whole, naming the person.
     services.transfer_cancel(actor=world.secretary, transfer=done[2], reason="不再调动")
     with pytest.raises(ValidationError, match="成员丙：该转接已撤销"):
