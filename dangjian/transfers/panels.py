@@ -18,7 +18,10 @@ def _person_transfer(request, person, page) -> dict | None:
 
 
 def _org_link(request, org, page) -> dict:
-    return {"org": org}
+    from dangjian.accounts import scope
+    from dangjian.accounts.models import Action
+
+    return {"org": org, "can_batch": org.is_active and scope.can(request.user, Action.CHANGE_PERSON, org)}
 
 
 PERSON_TRANSFER = Panel(

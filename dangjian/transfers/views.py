@@ -19,6 +19,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
 from dangjian.orgs.models import Org
+from dangjian.people.models import Person
 from dangjian.transfers import selectors, services
 from dangjian.transfers.forms import FromOutsideForm, ReasonForm, TransferForm
 from dangjian.transfers.letter import letter_docx
@@ -205,3 +206,46 @@ def transfer_from_outside(request):
                 messages.success(request, "已从系统外转入。")
                 return redirect("transfer-detail", transfer.pk)
     return render(request, "transfers/from_outside.html", {"nav": "transfers", "form": form})
+
+
+BATCH_MAX = 500
+
+
+@login_required
+def transfer_batch(request, org_pk: int):
+    """批量转出: members of one org (a unit merged into another) sent to one target, all or none."""
+    org = scope.get_org_for_user(request.user, org_pk, Action.CHANGE_PERSON)
+    members = list(
+        Person.objects.filter(org=org, reduction="").exclude(transfers__status__in=OPEN_STATUSES)
+        .order_by("name_sort_key", "id")[:BATCH_MAX]
+    )  # fmt: skip
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    matches = [m for m in selectors.target_orgs(query) if m["id"] != org.pk]
+    form = TransferForm(request.POST or None)
+    picked = set(request.POST.getlist("pick"))
+    if request.method == "POST" and form.is_valid():
+        chosen_id = request.POST.get("to_org") or ""
+        chosen = (
+            Org.objects.filter(pk=int(chosen_id)).first()
+            if chosen_id.isdigit() and len(chosen_id) < 10
+            else None
+        )
+        people = [p for p in members if str(p.pk) in picked]
+        try:
+            if chosen is None:
+                raise ValidationError("请选择接收党组织。")
+            done = services.transfers_submit_many(
+                actor=request.user, people=people, to_org=chosen, reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"], on=form.cleaned_data["on"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"已发起{len(done)}名同志的组织关系转出，等待审核党委审核。")
+            return redirect(reverse("transfer-list") + "?tab=out")
+    context = {
+        "nav": "transfers", "org": org, "members": members, "form": form, "query": query, "matches": matches,
+        "chosen": request.POST.get("to_org") or "", "picked": picked, "reviewer": services.reviewer_for(org),
+    }  # fmt: skip
+    return render(request, "transfers/batch.html", context)

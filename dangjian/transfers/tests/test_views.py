@@ -217,3 +217,20 @@ def test_batch_receive_page_and_api(world, client_as, receiver):
     assert response.status_code == 200 and response.json()[0]["status"] == "received"
     assert client_as(world.outsider).post(reverse("transfer-receive-many"), {"pick": ids}).status_code == 404
     assert_counts_exact()
+
+
+def test_batch_page_sends_the_ticked_members(world, client_as):
+    from dangjian.conftest import make_person
+
+    people = [make_person(world.branch_a1_2, name=f"合并{c}") for c in "甲乙"]
+    client = client_as(world.organizer)
+    org_page = client.get(reverse("org-detail", args=[world.branch_a1_2.pk])).content.decode()
+    assert 'id="transfer-batch"' in org_page
+    url = reverse("transfer-batch", args=[world.branch_a1_2.pk])
+    assert "合并甲" in client.get(url).content.decode()
+    data = {"q": "BR-B-1", "to_org": world.branch_b_1.pk, "reason": "work", "pick": [p.pk for p in people]}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Transfer.objects.filter(person__in=people, status=Status.SUBMITTED).count() == 2
+    assert client_as(world.secretary).get(url).status_code == 404
+    assert_counts_exact()
