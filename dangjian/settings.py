@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "dangjian.training",
     "dangjian.appraisal",
     "dangjian.dues",
+    "dangjian.transfers",
+    "dangjian.talent",
     "dangjian.api",
 ]
 

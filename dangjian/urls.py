@@ -28,5 +28,7 @@ urlpatterns = [
     path("orglife/", include("dangjian.orglife.urls")),
     path("training/", include("dangjian.training.urls")),
     path("dues/", include("dangjian.dues.urls")),
+    path("transfers/", include("dangjian.transfers.urls")),
+    path("talent/", include("dangjian.talent.urls")),
     path("appraisal/", include("dangjian.appraisal.urls")),
 ]

@@ -394,6 +394,12 @@ def _mount_routers() -> None:
     from dangjian.dues.api import router as dues_router
 
     api.add_router("/dues", dues_router)
+    from dangjian.transfers.api import router as transfers_router
+
+    api.add_router("/transfers", transfers_router)
+    from dangjian.talent.api import router as talent_router
+
+    api.add_router("/talent", talent_router)
 
 
 _mount_routers()

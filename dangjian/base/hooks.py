@@ -83,3 +83,20 @@ def derived_standing(person: Any) -> dict[str, Any] | None:
         if derived is not None:
             return derived
     return None
+
+
+# ---- what follows a person to another org ----------------------------------------------------------
+# When a person's file moves to another org on behalf of a transfer (people.services.person_move),
+# feature apps that keep records at the person's org (a development case) register a *move
+# listener* and move them in the same transaction: listener(person, old_org, new_org, actor).
+_move_listeners: list[Any] = []
+
+
+def register_move_listener(listener: Any) -> None:
+    if listener not in _move_listeners:
+        _move_listeners.append(listener)
+
+
+def person_moved(person: Any, old_org: Any, new_org: Any, actor: Any) -> None:
+    for listener in _move_listeners:
+        listener(person, old_org, new_org, actor)

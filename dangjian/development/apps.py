@@ -15,6 +15,9 @@ class DevelopmentConfig(AppConfig):
         from dangjian.development.standing import derived_standing
 
         hooks.register_standing_source(derived_standing)
+        from dangjian.development.services.cases import case_follow_person
+
+        hooks.register_move_listener(case_follow_person)
         panels.register("org", ORG_LINKS)
         from dangjian.development import chain
         from dangjian.development.models import Case, Evidence, RuleSet

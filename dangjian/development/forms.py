@@ -218,6 +218,8 @@ RULE_PARAM_LABELS: dict[tuple[str, str], str] = {
     ("R-DUES-HANDUP", "city_percent"): "市级党委上缴比例（%）",
     ("R-DUES-ARREARS", "remind_months"): "欠缴达到（月）提醒",
     ("R-DUES-ARREARS", "lapse_months"): "连续未交纳达到（月）按党章第九条处理",
+    ("R-TALENT-POOL", "per_village"): "每个村（社区）至少后备力量（人）",
+    ("R-TRANSFER-VALIDITY", "days"): "介绍信有效期（天）",
 }  # fmt: skip
 # Cadence parameters: a period, not a deadline.
 for _rule_id in (

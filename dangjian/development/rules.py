@@ -493,12 +493,25 @@ DUES_RULES: tuple[RuleDef, ...] = (
     RuleDef("R-DUES-USE", "党费使用集体研究、专款专用，申请下拨不得越级", VIOLATION, "党费规定第十七至二十一条", (), {},
             no_check),
 )  # fmt: skip
+# 组织关系转接 (RULES.md §7.3): the validity of an introduction letter. Sources disagree (≤ 3 months,
+# ≤ 6 across provinces: baiwen2.com/article/121976.html; 10 / 30 days, ≤ 3 months:
+# wenshu999.com/jieshaoxin/460699.html; the letter form per 组通字〔2006〕45号), so it is a parameter.
+# Read by the transfers app through rule_in_force.
+TRANSFER_RULES: tuple[RuleDef, ...] = (
+    RuleDef("R-TRANSFER-VALIDITY", "组织关系介绍信有效期", WARNING, "组通字〔2006〕45号；本地规定（来源不一）", (),
+            {"days": 90}, no_check),
+)  # fmt: skip
+# 后备力量 (talent app, read through rule_in_force): seed 003 "按照每个村至少2名村后备力量标准".
+TALENT_RULES: tuple[RuleDef, ...] = (
+    RuleDef("R-TALENT-POOL", "每个村（社区）至少储备村级后备力量", WARNING,
+            "本地规定（按照每个村至少2名村后备力量标准）", (), {"per_village": 2}, no_check),
+)  # fmt: skip
 # A text parameter that must be one of a few values.
 PARAM_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("R-DUES-ROUNDING", "mode"): ("half_up", "half_even", "down", "up"),
 }
 CASE_RULES = RULES
-RULES = RULES + ORG_LIFE_RULES + DUES_RULES
+RULES = RULES + ORG_LIFE_RULES + DUES_RULES + TRANSFER_RULES + TALENT_RULES
 
 RULE_BY_ID = {r.id: r for r in RULES}
 

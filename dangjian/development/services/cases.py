@@ -145,3 +145,19 @@ def cases_set_status(*, actor, plans: list[tuple[Case, str, str]]) -> int:
 def _require_change(actor, org: Org) -> None:
     if actor is not None:
         scope.require(actor, Action.CHANGE_PERSON, org, "您无权办理该发展纪实。")
+
+
+def case_follow_person(person: Person, old_org: Org, new_org: Org, actor) -> None:
+    """A move listener (base.hooks, registered in apps.py): when a person's file moves to another org
+    (组织关系转接), their case goes with them, its records and cultivation time unchanged
+    (细则第十二条: 培养教育时间连续计算). Runs inside the moving service's transaction."""
+    case = Case.objects.select_for_update(of=("self",)).filter(person_id=person.pk).first()
+    if case is None or case.org_id == new_org.pk:
+        return
+    before = {"党支部": case.org.name}
+    case.org = new_org
+    case.save(update_fields=["org", "updated_at"])
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=case, before=before, after={"党支部": new_org.name},
+        message="组织关系转接：发展纪实随人员转入。",
+    )  # fmt: skip

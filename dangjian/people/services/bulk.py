@@ -87,6 +87,55 @@ def people_reduce(*, actor, plans: list[tuple[Person, str, dt.date, str]]) -> in
     return len(people)
 
 
+@transaction.atomic
+def people_move(*, actor, plans: list[tuple[Person, Org, str]]) -> int:
+    """person_move for many people at once (target org and change-log message each), all or nothing,
+    on behalf of a procedure whose service has checked the rights (批量接收 of transfers): the counts
+    applied once for the batch, the move listeners told of each, the changes logged in one batch."""
+    wanted = {person.pk: (org.pk, message) for person, org, message in plans}
+    people = list(
+        Person.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .filter(pk__in=list(wanted))
+        .order_by("pk")
+    )
+    orgs = Org.objects.in_bulk({org_pk for org_pk, _m in wanted.values()})
+    problems = []
+    for person in people:
+        org = orgs[wanted[person.pk][0]]
+        if not person.is_active:
+            problems.append(f"{person.name}：{_('该人员已减少（不在册），档案不能再修改。')}")
+        elif org.pk == person.org_id:
+            problems.append(f"{person.name}：{_('该同志已在“%(name)s”。') % {'name': org.name}}")
+        problems += [f"{person.name}：{m}" for m in _check_org(org)]
+    if problems:
+        raise ValidationError(problems[:50])
+    befores = {p.pk: snapshot(p, PERSON_FIELDS) for p in people}
+    old_orgs = {p.pk: p.org for p in people}
+    entries = [counts.person_entry(p, -1) for p in people]
+    hooks.people_removed(people)
+    now = timezone.now()
+    for person in people:
+        person.org, person.updated_at = orgs[wanted[person.pk][0]], now
+    Person.objects.bulk_update(people, ["org", "updated_at"], batch_size=500)
+    ledger.seal_rows(model=Person, pks=[p.pk for p in people])  # bulk_update sends no signals
+    counts.apply(counts.deltas_for([*entries, *(counts.person_entry(p, +1) for p in people)]))
+    hooks.people_added(people)
+    for person in people:
+        hooks.person_moved(person, old_orgs[person.pk], person.org, actor)
+    record_changes(
+        records=[
+            ChangeRecord(
+                **actor_fields(actor), action=ChangeAction.UPDATE, object_type=Person._meta.label_lower,
+                object_id=p.pk, object_repr=str(p)[:200], before=befores[p.pk], after=snapshot(p, PERSON_FIELDS),
+                message=wanted[p.pk][1][:500],
+            )
+            for p in people
+        ]
+    )  # fmt: skip
+    return len(people)
+
+
 class BulkRowError(ValidationError):
     """Raised by people_bulk_create with every row's problems; nothing is written."""
 

@@ -212,6 +212,69 @@ def person_backfill(
     return person
 
 
+@transaction.atomic
+def person_move(*, actor, person: Person, org: Org, message: str) -> Person:
+    """Move a person's file (one file, its whole history) to `org` on behalf of a procedure whose own
+    service has already checked the actor's rights on both sides (组织关系转接: the receiving org
+    accepts). Counts move in the same transaction, registered move listeners (a development case)
+    follow, and the change log records the old and the new org with `message` (the letter number)."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError(_("该人员已减少（不在册），档案不能再修改。"))
+    org = _fresh_org(org)
+    if org.pk == person.org_id:
+        raise ValidationError({"org": [_("该同志已在“%(name)s”。") % {"name": org.name}]})
+    if org_errors := _check_org(org):
+        raise ValidationError({"org": org_errors})
+    before = snapshot(person, PERSON_FIELDS)
+    old_org = person.org
+    old_entry = counts.person_entry(person, -1)
+    before_change = hooks.before_person_change(person)
+    person.org = org
+    person.save(update_fields=["org", "updated_at"])
+    counts.apply(counts.deltas_for([old_entry, counts.person_entry(person, +1)]))
+    hooks.after_person_change(before_change, person)
+    hooks.person_moved(person, old_org, org, actor)
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=person, before=before,
+        after=snapshot(person, PERSON_FIELDS), message=message,
+    )  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def person_reactivate(*, actor, person: Person, org: Org, message: str) -> Person:
+    """Put a file reduced as 转出 back on the books at `org` (组织关系 received again from outside the
+    system): the same file with its whole history, never a duplicate. The caller's service has checked
+    the actor's right on `org`; this checks it again. Other reductions (死亡, 开除党籍 …) are refused."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
+    org = _fresh_org(org)
+    if actor is not None:
+        scope.require(actor, Action.CHANGE_PERSON, org, _("您无权在该党组织建立人员档案。"))
+    if person.is_active:
+        raise ValidationError(_("该同志在册，不能重新转入。"))
+    if person.reduction != Reduction.TRANSFERRED_OUT:
+        raise ValidationError(
+            _("该同志的档案因“%(reason)s”减少，不能通过组织关系转入恢复。")
+            % {"reason": person.get_reduction_display()}
+        )
+    if org_errors := _check_org(org):
+        raise ValidationError({"org": org_errors})
+    before = snapshot(person, PERSON_FIELDS)
+    person.org = org
+    person.reduction = ""
+    person.reduced_on = None
+    person.reduction_note = ""
+    person.save(update_fields=["org", "reduction", "reduced_on", "reduction_note", "updated_at"])
+    counts.apply(counts.deltas_for([counts.person_entry(person, +1)]))
+    hooks.people_added([person])
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=person, before=before,
+        after=snapshot(person, PERSON_FIELDS), message=message,
+    )  # fmt: skip
+    return person
+
+
 def _reduce_errors(person: Person, reduction: str, reduced_on: dt.date, note: str, today: dt.date) -> dict:
     errors: dict[str, list[str]] = {}
     if not person.is_active:

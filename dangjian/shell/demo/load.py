@@ -116,6 +116,12 @@ def load_demo(
         from dangjian.dues.demo import load_dues_demo
 
         load_dues_demo(random.Random(f"{seed}-{scale_name}-dues"), today, log=log)
+        from dangjian.transfers.demo import load_transfers_demo
+
+        load_transfers_demo(random.Random(f"{seed}-{scale_name}-transfers"), today, log=log)
+        from dangjian.talent.demo import load_talent_demo
+
+        load_talent_demo(random.Random(f"{seed}-{scale_name}-talent"), today, log=log)
         logins = _demo_users(root, town, branch)
     analyze_tables()
     return DemoResult(orgs=org_count, people=people, logins=logins)

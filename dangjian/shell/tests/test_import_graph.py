@@ -24,6 +24,8 @@ LAYERS = {
     "appraisal": 2,
     "training": 2,
     "dues": 2,
+    "transfers": 2,
+    "talent": 2,
     **dict.fromkeys(("shell", "api"), 3),
 }
 LAYER_NAMES = {0: "base", 1: "core", 2: "feature", 3: "top"}

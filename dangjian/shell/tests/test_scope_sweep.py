@@ -48,6 +48,12 @@ EXCLUDED_PREFIXES = {
     "media/": "uploaded files are served only through the scoped download views",
 }
 
+# Answers that show org names and codes outside the user's scope on purpose (and nothing else):
+ORG_DIRECTORIES = {
+    "/api/transfers/orgs": "组织关系转接: the sender finds the receiving org among all orgs, by name and code "
+    "only (issue 14); person names and ID numbers are still checked",
+}
+
 SECRET_ORG = "乙县保密党支部"
 SECRET_CODE = "SECRET-BR-B"
 SECRET_NAMES = ["蔺秘岚", "蒯隐川", "李小艳"]
@@ -238,6 +244,12 @@ def _queries(secret: dict) -> list[dict]:
     return [by_pk, by_code, {"q": "乙县", "term": "乙县"}]
 
 
+def _org_texts() -> set[str]:
+    from dangjian.orgs.models import Org
+
+    return {text for pair in Org.objects.values_list("name", "code") for text in pair}
+
+
 def _converter(kind: str | None, name: str) -> str:
     return f"<str:{name}>" if kind == "string" else f"<int:{name}>"
 
@@ -265,6 +277,8 @@ def _sweep_api(client, token: str, secret: dict, problems: list[str]) -> int:
                 for query in _queries(secret):
                     typed = urls[0] + " ".join(str(v) for v in query.values())
                     texts = [t for t in secret["texts"] if t not in typed]
+                    if urls[0].split("?")[0] in ORG_DIRECTORIES:
+                        texts = [t for t in texts if t not in _org_texts()]
                     response = client.get(urls[0], query, headers=headers)
                     _check(response, f"API GET {urls[0]}?{query}", texts, problems)
     return count
