@@ -85,7 +85,10 @@ class StepForm(StyledForm):
             )
         if step == 14:
             self.fields["form_number"] = forms.CharField(
-                label="入党志愿书编号", max_length=60, required=False
+                label="入党志愿书编号",
+                max_length=60,
+                required=False,
+                help_text="上级党委领取了号段的，留空即自动取下一个空号。",
             )
         if step in (15, 23):
             labels = ("应到会有表决权人数", "实到会有表决权人数", "赞成票（含书面意见）", "反对票", "弃权票")

@@ -19,7 +19,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change
-from dangjian.development import acting, chain
+from dangjian.development import acting, chain, formnumbers
 from dangjian.development import rules as engine
 from dangjian.development.catalog import STEP_BY_NUMBER, SUPERIOR_STEPS
 from dangjian.development.facts import build_facts
@@ -209,6 +209,8 @@ def check_step(
         problems.append(f"{definition.label}已经记录过。如需更正，请使用“更正”。")
     if step == 23 and any(r.step == 23 and r.data.get("result") != "延长预备期" for r in records):
         problems.append("转正的支部大会已经记录过。如需更正，请使用“更正”。")
+    if step == formnumbers.FORM_STEP and not is_backfill:
+        problems += formnumbers.step_problems(case, data, supersedes)
     record = StepRecord(
         case=case, step=step, on=on, org=org, data=_jsonable(data), meeting=meeting, resolution=resolution,
         note=note.strip(), filing_ref=filing_ref.strip(), is_backfill=is_backfill, supersedes=supersedes,
@@ -254,6 +256,8 @@ def step_record(
         else:
             _require_change(actor, case.org)
     definition = STEP_BY_NUMBER[step]
+    if step == formnumbers.FORM_STEP and not is_backfill:
+        data = formnumbers.fill_next(case, data)
     check = check_step(
         case=case, step=step, on=on, org=org, data=data, records=current_records(case), meeting=meeting,
         resolution=resolution, note=note, filing_ref=filing_ref, is_backfill=is_backfill, supersedes=supersedes,
@@ -290,6 +294,8 @@ def step_record(
             chain.append(record=record)
     except IntegrityError:
         raise ValidationError(f"{definition.label}刚刚已由他人记录，请刷新后查看。") from None
+    if step == formnumbers.FORM_STEP and not is_backfill:
+        formnumbers.claim(record=record, supersedes=supersedes)
     for item in evidence:
         Evidence.objects.create(
             record=record, kind=item.get("kind", "other"), number=item.get("number", ""),
@@ -359,6 +365,8 @@ def step_return(*, actor, record: StepRecord, reason: str) -> StepRecord:
     )  # fmt: skip
     StepRecord.objects.filter(pk=record.pk).update(is_current=False)
     chain.append(record=marker)
+    if record.step == formnumbers.FORM_STEP:
+        formnumbers.release(record=record, reason=reason.strip())
     record_change(
         actor=actor, action=ChangeAction.UPDATE, obj=case, before={"步骤": STEP_BY_NUMBER[record.step].label},
         after={"步骤": "已退回"}, message=f"退回：{reason.strip()}",
