@@ -23,7 +23,7 @@ from typing import Any
 
 from dangjian.base.idnumber import make_id_number
 from dangjian.development import formnumbers
-from dangjian.development.services import cases_backfill, cases_set_status, milestones
+from dangjian.development.services import cases_backfill, cases_set_status, mentor_assign, milestones
 from dangjian.orgs.models import Org, UnitType
 from dangjian.people.models import Category, Person, Reduction, Standing
 from dangjian.people.services import people_bulk_create, person_reduce
@@ -564,3 +564,22 @@ def issue_form_numbers(town: Org | None, today: dt.date) -> None:
         reason="填写错误，志愿书损毁",
         on=today.replace(month=1, day=1),
     )
+
+
+def assign_demo_mentors(branch: Org | None) -> int:
+    """一对一帮带 in the demo 支部书记's branch: each probationary member gets one of the branch's full
+    members as mentor a week after admission."""
+    if branch is None:
+        return 0
+    mentors = list(
+        Person.objects.filter(org=branch, standing=Standing.FULL, reduced_on__isnull=True).order_by("pk")[:3]
+    )
+    probationers = Person.objects.filter(org=branch, standing=Standing.PROBATIONARY, case__isnull=False)
+    assigned = 0
+    for number, person in enumerate(probationers.select_related("case").order_by("pk")):
+        if not mentors or person.admitted_on is None:
+            continue
+        mentor_assign(actor=None, case=person.case, mentor=mentors[number % len(mentors)],
+                      on=person.admitted_on + dt.timedelta(days=7), note="一对一帮带")  # fmt: skip
+        assigned += 1
+    return assigned

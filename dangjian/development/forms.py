@@ -4,6 +4,7 @@ from dangjian.base import uploads
 from dangjian.base.forms import DateInput, StyledForm
 from dangjian.development.catalog import EVIDENCE_KINDS, STEP_BY_NUMBER
 from dangjian.development.rules import RULES
+from dangjian.people.models import Person, Standing
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
@@ -177,6 +178,20 @@ class SpecialBasisForm(StyledForm):
         max_length=200,
         help_text="火线入党：写明依据文件，如“2020疫情防控一线（中组部2020年2月23日通知）”。",
     )
+
+
+class MentorForm(StyledForm):
+    mentor = forms.ModelChoiceField(label="帮带人（本支部正式党员）", queryset=Person.objects.none())
+    on = forms.DateField(label="开始日期", widget=DateInput())
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = (
+            Person.objects.filter(org=case.org, standing=Standing.FULL, reduced_on__isnull=True)
+            .exclude(pk=case.person_id)
+            .order_by("name_pinyin", "pk")
+        )
 
 
 class ReasonForm(StyledForm):

@@ -346,3 +346,28 @@ class FormNumber(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Mentor(models.Model):
+    """一对一帮带 (seed 003): a full member who mentors a probationary member through probation.
+    Assigning another mentor ends the current one on that day, so the rows are the history."""
+
+    case = models.ForeignKey(Case, verbose_name="发展纪实", on_delete=models.PROTECT, related_name="mentors")
+    mentor = models.ForeignKey(
+        "people.Person", verbose_name="帮带人", on_delete=models.PROTECT, related_name="+"
+    )
+    since = models.DateField("开始日期")
+    until = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "一对一帮带"
+        verbose_name_plural = "一对一帮带"
+        ordering = ["case", "since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.mentor}帮带{self.case.person}"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("case/<int:pk>/members/", views.member_search, name="case-member-search"),
     path("case/<int:pk>/status/", views.case_status, name="case-status"),
     path("case/<int:pk>/special-basis/", views.case_special_basis, name="case-special-basis"),
+    path("case/<int:pk>/mentor/", views.case_mentor, name="case-mentor"),
     path("record/<int:pk>/return/", views.record_return, name="record-return"),
     path("open/<int:person_pk>/", views.case_open, name="case-open"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),

@@ -5,6 +5,7 @@ case actions, due list), `steps` (the step form and member search), `rulesets` (
 from dangjian.development.views.board import board
 from dangjian.development.views.cases import (
     case_detail,
+    case_mentor,
     case_open,
     case_special_basis,
     case_status,
@@ -21,6 +22,7 @@ from dangjian.development.views.steps import member_search, step_form
 __all__ = [
     "board",
     "case_detail",
+    "case_mentor",
     "case_open",
     "case_special_basis",
     "case_status",
