@@ -67,6 +67,22 @@ def _number_problems(data: dict[str, Any], labels: dict[str, str]) -> list[str]:
     return problems
 
 
+def _joint_review_problems(joint) -> list[str]:
+    """联合审查 as step 13 carries it: {body: {"on": date, "conclusion": 无异议/有异议}}."""
+    if joint in (None, {}):
+        return []
+    shape = isinstance(joint, dict) and len(joint) <= 10
+    shape = shape and all(
+        isinstance(body, str) and 0 < len(body) <= 20 and isinstance(review, dict)
+        and set(review) <= {"on", "conclusion"}
+        and review.get("conclusion", "") in ("", engine.JOINT_AGREED, engine.JOINT_OBJECTED)
+        for body, review in joint.items()
+    )  # fmt: skip
+    if not shape:
+        return ["联合审查意见格式不正确（每个部门写明日期和“无异议”或“有异议”）。"]
+    return [p for body, review in joint.items() if (p := _date_problem(review.get("on"), f"{body}联审日期"))]
+
+
 VOTE_LABELS = {"expected": "应到会有表决权人数", "present": "实到会有表决权人数", "yes": "赞成票",
                "no": "反对票", "abstain": "弃权票"}  # fmt: skip
 
@@ -121,6 +137,7 @@ def _input_problems(
         for key, label in (("notice_start", "公示开始日期"), ("notice_end", "公示结束日期")):
             if problem := _date_problem(data.get(key), label):
                 errors.append(problem)
+        errors += _joint_review_problems(data.get("joint_review"))
     if step in (15, 23):
         errors += _number_problems(data, VOTE_LABELS)
     if step == 23:

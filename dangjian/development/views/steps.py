@@ -15,6 +15,7 @@ from dangjian.base.forms import apply_service_errors
 from dangjian.development import acting, selectors, services
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.forms import StepForm
+from dangjian.development.rules import joint_bodies
 from dangjian.orgs.models import subtree_q
 from dangjian.people.models import Person, Standing
 
@@ -138,8 +139,13 @@ def step_form(request, pk: int, step: int):
     search_url = ""
     if step in MEMBER_FIELDS:
         search_url = f"{reverse('case-member-search', args=[case.pk])}?field={MEMBER_FIELDS[step]}"
+    bodies = (
+        joint_bodies(services.rule_in_force(case.org, "R-JOINT", timezone.localdate()).params)
+        if step == 13
+        else []
+    )
     form = StepForm(request.POST or None, request.FILES or None, step=step, members=members,
-                    initial=initial, resolutions=choices, search_url=search_url)  # fmt: skip
+                    initial=initial, resolutions=choices, search_url=search_url, joint_bodies=bodies)  # fmt: skip
     preview = None
     checking = request.method == "POST" and bool(request.POST.get("preview"))
     if request.method == "POST" and form.is_valid():
@@ -172,8 +178,8 @@ def step_form(request, pk: int, step: int):
                     services.step_record(actor=request.user, evidence=evidence, **kwargs)
                 except services.NeedsAcknowledgement as exc:
                     warnings = exc.findings
-                    form = StepForm(request.POST, request.FILES, step=step, members=members,
-                                    warnings=warnings, resolutions=choices, search_url=search_url)  # fmt: skip
+                    form = StepForm(request.POST, request.FILES, step=step, members=members, warnings=warnings,
+                                    resolutions=choices, search_url=search_url, joint_bodies=bodies)  # fmt: skip
                     form.is_valid()
                     form.add_error(
                         None, "以下提醒需要您确认后才能保存：请勾选“已阅知并确认”，并在说明中写明原因。"
