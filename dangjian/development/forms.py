@@ -50,11 +50,18 @@ class StepForm(StyledForm):
         resolutions=(),
         search_url="",
         joint_bodies=(),
+        aspects=(),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.step = step
         self.joint_bodies = list(joint_bodies)
+        self.aspects = list(aspects)
+        for number, aspect in enumerate(self.aspects):  # 培养教育考察 by aspect (R-ASSESS's aspects)
+            self.fields[f"aspect{number}"] = forms.CharField(
+                label=f"{aspect}方面", required=False, max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}),
+            )  # fmt: skip
         if resolutions:
             self.fields["resolution"] = forms.TypedChoiceField(
                 label="会议决议（选择后日期、票数按会议记录）", coerce=int, required=False, empty_value=None,
@@ -178,7 +185,7 @@ class StepForm(StyledForm):
         }
         data = {}
         for key, value in self.cleaned_data.items():
-            if key in skip or key.startswith("joint") or value in (None, "", []):
+            if key in skip or key.startswith(("joint", "aspect")) or value in (None, "", []):
                 continue
             data[key] = float(value) if key == "hours" else value
         joint = {}
@@ -191,6 +198,11 @@ class StepForm(StyledForm):
                 joint[body] = {"on": on.isoformat() if on else "", "conclusion": conclusion or ""}
         if joint:
             data["joint_review"] = joint
+        aspects = {
+            a: text for n, a in enumerate(self.aspects) if (text := self.cleaned_data.get(f"aspect{n}"))
+        }
+        if aspects:
+            data["aspects"] = aspects
         return data
 
 
@@ -233,7 +245,7 @@ PARAM_LABELS = {
     "max": "最多（人）", "count": "人数", "valid_months": "有效期（月）", "min_days": "最少天数",
     "min_hours": "最少学时", "working_days": "公示工作日数", "required": "必须公示", "min_months": "最短（月）",
     "max_months": "最长（月）", "window_start": "适用起始日期", "window_end": "适用截止日期",
-    "bodies": "联审部门（逗号分隔）",
+    "bodies": "联审部门（逗号分隔）", "aspects": "考察方面（逗号分隔）",
 }  # fmt: skip
 RULE_PARAM_LABELS: dict[tuple[str, str], str] = {
     ("R-LIFE-COMMITTEE", "min_full_members"): "正式党员达到（人）才要求",

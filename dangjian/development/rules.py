@@ -267,9 +267,13 @@ JOINT_AGREED = "无异议"
 JOINT_OBJECTED = "有异议"
 
 
+def name_list(text: Any) -> list[str]:
+    """A rule set's list of names (纪委,公安 …; 思想政治,能力素质 …), in its order."""
+    return [b.strip() for b in re.split(r"[,，、]", str(text or "")) if b.strip()]
+
+
 def joint_bodies(params: dict[str, Any]) -> list[str]:
-    """The reviewing bodies a rule set names (纪委,公安 …), in its order."""
-    return [b.strip() for b in re.split(r"[,，、]", str(params.get("bodies") or "")) if b.strip()]
+    return name_list(params.get("bodies"))
 
 
 def check_joint_review(f: Facts, p):
@@ -453,7 +457,8 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("R-AGE", "年满十八岁", VIOLATION, "党章第一条；细则第五条", (1,), {"min_age": 18}, check_age),
     RuleDef("R-TALK", "一个月内谈话", WARNING, "细则第七条", (2,), {"months": 1}, check_talk),
     RuleDef("R-CONTACT", "培养联系人", VIOLATION, "细则第九条", (5,), {"min": 1, "max": 2}, check_contacts),
-    RuleDef("R-ASSESS", "每半年考察", WARNING, "细则第十一条", (6, 7), {"months": 6}, check_assess,
+    RuleDef("R-ASSESS", "每半年考察", WARNING, "细则第十一条", (6, 7),
+            {"months": 6, "aspects": "思想政治,能力素质,道德品行,现实表现"}, check_assess,
             frontline_exempt=True),
     RuleDef("R-CULT", "培养一年以上", VIOLATION, "细则第十三条", (7,), {"years": 1}, check_cultivation,
             frontline_exempt=True),

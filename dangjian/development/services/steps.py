@@ -138,6 +138,14 @@ def _input_problems(
             if problem := _date_problem(data.get(key), label):
                 errors.append(problem)
         errors += _joint_review_problems(data.get("joint_review"))
+    if step == 6 and data.get("aspects") not in (None, {}):
+        aspects = data["aspects"]
+        if not (
+            isinstance(aspects, dict) and len(aspects) <= 10
+            and all(isinstance(k, str) and 0 < len(k) <= 20 and isinstance(v, str) and len(v) <= 500
+                    for k, v in aspects.items())
+        ):  # fmt: skip
+            errors.append("考察意见格式不正确（每个方面一段文字，500字以内）。")
     if step in (15, 23):
         errors += _number_problems(data, VOTE_LABELS)
     if step == 23:
