@@ -23,6 +23,7 @@ import pytest
 from dangjian.accounts.models import Role, User
 from dangjian.accounts.services import role_grant
 from dangjian.base.idnumber import make_id_number
+from dangjian.development.rulesets import ensure_national
 from dangjian.orgs.models import Org
 from dangjian.orgs.services import org_create
 from dangjian.people.models import Person
@@ -104,6 +105,10 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    # The national rule set is seed data from a migration; a transactional test (e2e, concurrency)
+    # flushes the tables when it ends, so later tests on that worker would find no rule set.
+    ensure_national()
+
     def org(parent, code, name, kind, approval=False, unit="other", local=False):
         return org_create(
             actor=None, parent=parent, code=code, name=name, kind=kind, unit_type=unit,

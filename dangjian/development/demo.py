@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dangjian.base.idnumber import make_id_number
-from dangjian.development.services import cases_backfill, cases_set_status, milestones
+from dangjian.development import formnumbers
+from dangjian.development.services import cases_backfill, cases_set_status, mentor_assign, milestones
 from dangjian.orgs.models import Org, UnitType
 from dangjian.people.models import Category, Person, Reduction, Standing
 from dangjian.people.services import people_bulk_create, person_reduce
@@ -545,3 +546,40 @@ def secretary_cast(rng: random.Random, today: dt.date) -> list[Course]:
     # One whose probation ended in 取消预备党员资格 (taken off the books by the services).
     cast.append(member(add_years(t, -1) - dt.timedelta(days=120), fate="disqualify"))
     return cast
+
+
+def issue_form_numbers(town: Org | None, today: dt.date) -> None:
+    """The 组织部 issued the demo 党委组织员's town a range of 入党志愿书 numbers this year (step 14 of
+    its branches takes the next one), and one spoiled form was voided."""
+    if town is None:
+        return
+    number_range = formnumbers.range_issue(
+        actor=None, org=town, prefix=f"511602{today.year}", first=1, last=200, width=3,
+        issued_on=today.replace(month=1, day=1), document_ref=f"广组通〔{today.year}〕3号",
+    )  # fmt: skip
+    formnumbers.number_void(
+        actor=None,
+        number_range=number_range,
+        seq=1,
+        reason="填写错误，志愿书损毁",
+        on=today.replace(month=1, day=1),
+    )
+
+
+def assign_demo_mentors(branch: Org | None) -> int:
+    """一对一帮带 in the demo 支部书记's branch: each probationary member gets one of the branch's full
+    members as mentor a week after admission."""
+    if branch is None:
+        return 0
+    mentors = list(
+        Person.objects.filter(org=branch, standing=Standing.FULL, reduced_on__isnull=True).order_by("pk")[:3]
+    )
+    probationers = Person.objects.filter(org=branch, standing=Standing.PROBATIONARY, case__isnull=False)
+    assigned = 0
+    for number, person in enumerate(probationers.select_related("case").order_by("pk")):
+        if not mentors or person.admitted_on is None:
+            continue
+        mentor_assign(actor=None, case=person.case, mentor=mentors[number % len(mentors)],
+                      on=person.admitted_on + dt.timedelta(days=7), note="一对一帮带")  # fmt: skip
+        assigned += 1
+    return assigned

@@ -126,6 +126,7 @@ def assemble_facts(
         elif step == 13:
             facts.notice_start = _date(data.get("notice_start"))
             facts.notice_end = _date(data.get("notice_end"))
+            facts.joint_review = data.get("joint_review") or {}
         elif step == 15:
             facts.admission = votes(record)
         elif step == 17:

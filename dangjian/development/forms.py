@@ -3,7 +3,8 @@ from django import forms
 from dangjian.base import uploads
 from dangjian.base.forms import DateInput, StyledForm
 from dangjian.development.catalog import EVIDENCE_KINDS, STEP_BY_NUMBER
-from dangjian.development.rules import RULES
+from dangjian.development.rules import JOINT_AGREED, JOINT_OBJECTED, RULES
+from dangjian.people.models import Person, Standing
 
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
@@ -40,9 +41,27 @@ class StepForm(StyledForm):
 
     VOTES = ("expected", "present", "yes", "no", "abstain")
 
-    def __init__(self, *args, step: int, members=(), warnings=(), resolutions=(), search_url="", **kwargs):
+    def __init__(
+        self,
+        *args,
+        step: int,
+        members=(),
+        warnings=(),
+        resolutions=(),
+        search_url="",
+        joint_bodies=(),
+        aspects=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.step = step
+        self.joint_bodies = list(joint_bodies)
+        self.aspects = list(aspects)
+        for number, aspect in enumerate(self.aspects):  # 培养教育考察 by aspect (R-ASSESS's aspects)
+            self.fields[f"aspect{number}"] = forms.CharField(
+                label=f"{aspect}方面", required=False, max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}),
+            )  # fmt: skip
         if resolutions:
             self.fields["resolution"] = forms.TypedChoiceField(
                 label="会议决议（选择后日期、票数按会议记录）", coerce=int, required=False, empty_value=None,
@@ -85,8 +104,19 @@ class StepForm(StyledForm):
             )
         if step == 14:
             self.fields["form_number"] = forms.CharField(
-                label="入党志愿书编号", max_length=60, required=False
+                label="入党志愿书编号",
+                max_length=60,
+                required=False,
+                help_text="上级党委领取了号段的，留空即自动取下一个空号。",
             )
+        for number, body in enumerate(self.joint_bodies):  # 联合审查 at 预审 (R-JOINT's bodies)
+            self.fields[f"joint{number}_on"] = forms.DateField(
+                label=f"{body}联审日期", required=False, widget=DateInput()
+            )
+            self.fields[f"joint{number}_conclusion"] = forms.ChoiceField(
+                label=f"{body}联审意见", required=False,
+                choices=[("", "——"), (JOINT_AGREED, JOINT_AGREED), (JOINT_OBJECTED, JOINT_OBJECTED)],
+            )  # fmt: skip
         if step in (15, 23):
             labels = ("应到会有表决权人数", "实到会有表决权人数", "赞成票（含书面意见）", "反对票", "弃权票")
             for key, label in zip(self.VOTES, labels, strict=True):
@@ -155,9 +185,24 @@ class StepForm(StyledForm):
         }
         data = {}
         for key, value in self.cleaned_data.items():
-            if key in skip or value in (None, "", []):
+            if key in skip or key.startswith(("joint", "aspect")) or value in (None, "", []):
                 continue
             data[key] = float(value) if key == "hours" else value
+        joint = {}
+        for number, body in enumerate(self.joint_bodies):
+            on, conclusion = (
+                self.cleaned_data.get(f"joint{number}_on"),
+                self.cleaned_data.get(f"joint{number}_conclusion"),
+            )
+            if on or conclusion:
+                joint[body] = {"on": on.isoformat() if on else "", "conclusion": conclusion or ""}
+        if joint:
+            data["joint_review"] = joint
+        aspects = {
+            a: text for n, a in enumerate(self.aspects) if (text := self.cleaned_data.get(f"aspect{n}"))
+        }
+        if aspects:
+            data["aspects"] = aspects
         return data
 
 
@@ -176,6 +221,20 @@ class SpecialBasisForm(StyledForm):
     )
 
 
+class MentorForm(StyledForm):
+    mentor = forms.ModelChoiceField(label="帮带人（本支部正式党员）", queryset=Person.objects.none())
+    on = forms.DateField(label="开始日期", widget=DateInput())
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = (
+            Person.objects.filter(org=case.org, standing=Standing.FULL, reduced_on__isnull=True)
+            .exclude(pk=case.person_id)
+            .order_by("name_pinyin", "pk")
+        )
+
+
 class ReasonForm(StyledForm):
     reason = forms.CharField(label="原因", max_length=300)
 
@@ -186,9 +245,11 @@ PARAM_LABELS = {
     "max": "最多（人）", "count": "人数", "valid_months": "有效期（月）", "min_days": "最少天数",
     "min_hours": "最少学时", "working_days": "公示工作日数", "required": "必须公示", "min_months": "最短（月）",
     "max_months": "最长（月）", "window_start": "适用起始日期", "window_end": "适用截止日期",
+    "bodies": "联审部门（逗号分隔）", "aspects": "考察方面（逗号分隔）",
 }  # fmt: skip
 RULE_PARAM_LABELS: dict[tuple[str, str], str] = {
     ("R-LIFE-COMMITTEE", "min_full_members"): "正式党员达到（人）才要求",
+    ("R-JOINT", "required"): "必须联合审查",
     ("R-LIFE-LECTURE", "secretary_per_year"): "书记每年讲党课（次）",
     ("R-APPRAISAL", "months"): "周期（月）",
     ("R-APPRAISAL", "excellent_max_numerator"): "优秀比例上限（分子）",

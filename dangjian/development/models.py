@@ -276,3 +276,98 @@ class DueItem(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class FormNumberRange(models.Model):
+    """A run of 入党志愿书 numbers the 组织部 issued to a committee (号段): step 14 of a case below that
+    committee takes its numbers from here, and a number once used or voided is never used again."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="领取单位", on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(
+        "编号前缀", max_length=20, blank=True, help_text="如 行政区划代码加年份 5116022026"
+    )
+    first = models.PositiveIntegerField("起始号")
+    last = models.PositiveIntegerField("终止号")
+    width = models.PositiveSmallIntegerField("序号位数")
+    issued_on = models.DateField("发放日期")
+    document_ref = models.CharField("文号或登记号", max_length=100, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发放人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "入党志愿书号段"
+        verbose_name_plural = "入党志愿书号段"
+        ordering = ["org__path", "issued_on", "prefix", "first"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last__gte=models.F("first")), name="formrange_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number(self.first)}—{self.number(self.last)}"
+
+    def number(self, seq: int) -> str:
+        return f"{self.prefix}{seq:0{self.width}d}"
+
+    @property
+    def size(self) -> int:
+        return self.last - self.first + 1
+
+
+class FormNumberState(models.TextChoices):
+    USED = "used", "已使用"
+    VOID = "void", "已作废"
+
+
+class FormNumber(models.Model):
+    """A number of a range that is no longer free: used by a case's step 14, or voided (a spoiled
+    form, a corrected or returned step) with the reason. Unique, so no number is handed out twice."""
+
+    range = models.ForeignKey(
+        FormNumberRange, verbose_name="号段", on_delete=models.PROTECT, related_name="numbers"
+    )
+    seq = models.PositiveIntegerField("序号")
+    number = models.CharField("编号", max_length=40, unique=True)
+    state = models.CharField("状态", max_length=8, choices=FormNumberState.choices)
+    case = models.ForeignKey(Case, verbose_name="发展纪实", null=True, blank=True, on_delete=models.PROTECT)
+    record = models.ForeignKey(
+        StepRecord, verbose_name="步骤记录", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField("日期")
+    reason = models.CharField("作废原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "入党志愿书编号"
+        verbose_name_plural = "入党志愿书编号"
+        ordering = ["range", "seq"]
+        constraints = [models.UniqueConstraint(fields=["range", "seq"], name="formnumber_range_seq")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Mentor(models.Model):
+    """一对一帮带 (seed 003): a full member who mentors a probationary member through probation.
+    Assigning another mentor ends the current one on that day, so the rows are the history."""
+
+    case = models.ForeignKey(Case, verbose_name="发展纪实", on_delete=models.PROTECT, related_name="mentors")
+    mentor = models.ForeignKey(
+        "people.Person", verbose_name="帮带人", on_delete=models.PROTECT, related_name="+"
+    )
+    since = models.DateField("开始日期")
+    until = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "一对一帮带"
+        verbose_name_plural = "一对一帮带"
+        ordering = ["case", "since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.mentor}帮带{self.case.person}"

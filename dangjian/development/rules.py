@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ class Facts:
     training_hours: float | None = None
     notice_start: dt.date | None = None
     notice_end: dt.date | None = None
+    joint_review: dict[str, dict[str, str]] = field(default_factory=dict)  # body → {on, conclusion}
     admission: dict[str, int] = field(default_factory=dict)  # expected, present, yes, no, abstain
     conversion: dict[str, int] = field(default_factory=dict)
     conversion_result: str = ""  # 按期转正 / 延长预备期 / 取消预备党员资格
@@ -261,6 +263,46 @@ def check_notice(f: Facts, p):
         )
 
 
+JOINT_AGREED = "无异议"
+JOINT_OBJECTED = "有异议"
+
+
+def name_list(text: Any) -> list[str]:
+    """A rule set's list of names (纪委,公安 …; 思想政治,能力素质 …), in its order."""
+    return [b.strip() for b in re.split(r"[,，、]", str(text or "")) if b.strip()]
+
+
+def joint_bodies(params: dict[str, Any]) -> list[str]:
+    return name_list(params.get("bodies"))
+
+
+def check_joint_review(f: Facts, p):
+    """联合审查 at 预审 (seed 003; 细则第十九条: "根据工作需要听取执纪执法等相关部门的意见")."""
+    prereview = f.on(13)
+    if not prereview:
+        return
+    for body, review in f.joint_review.items():
+        when = _date_text(review.get("on"))
+        if review.get("conclusion") == JOINT_OBJECTED:
+            yield 13, f"{body}联合审查有异议，不能通过预审。"
+        if when and when > prereview:
+            yield 13, f"{body}的联合审查意见（{d(when)}）晚于预审（{d(prereview)}）。"
+    if p["required"]:
+        missing = [b for b in joint_bodies(p) if not f.joint_review.get(b, {}).get("conclusion")]
+        if missing:
+            yield (
+                13,
+                f"预审（{d(prereview)}）前缺少{'、'.join(missing)}的联合审查意见（本地规定须联合审查）。",
+            )
+
+
+def _date_text(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def _votes(label: str, step: int, votes: dict[str, int], check_pass: bool):
     if not votes:
         return
@@ -415,7 +457,8 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("R-AGE", "年满十八岁", VIOLATION, "党章第一条；细则第五条", (1,), {"min_age": 18}, check_age),
     RuleDef("R-TALK", "一个月内谈话", WARNING, "细则第七条", (2,), {"months": 1}, check_talk),
     RuleDef("R-CONTACT", "培养联系人", VIOLATION, "细则第九条", (5,), {"min": 1, "max": 2}, check_contacts),
-    RuleDef("R-ASSESS", "每半年考察", WARNING, "细则第十一条", (6, 7), {"months": 6}, check_assess,
+    RuleDef("R-ASSESS", "每半年考察", WARNING, "细则第十一条", (6, 7),
+            {"months": 6, "aspects": "思想政治,能力素质,道德品行,现实表现"}, check_assess,
             frontline_exempt=True),
     RuleDef("R-CULT", "培养一年以上", VIOLATION, "细则第十三条", (7,), {"years": 1}, check_cultivation,
             frontline_exempt=True),
@@ -424,6 +467,8 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("R-TRAIN", "集中培训", VIOLATION, "细则第十七条", (11, 15), {"min_days": 3, "min_hours": 24},
             check_training),
     RuleDef("R-NOTICE", "公示", VIOLATION, "本地规定", (13, 15), {"working_days": 5, "required": False}, check_notice),
+    RuleDef("R-JOINT", "预审联合审查", VIOLATION, "细则第十九条；本地规定（联审部门）", (13,),
+            {"bodies": "纪委,公安", "required": False}, check_joint_review),
     RuleDef("R-QUORUM", "到会人数过半", VIOLATION, "细则第二十条；支部工作条例第十一条", (15, 23), {}, check_quorum),
     RuleDef("R-PASS", "赞成票过半", VIOLATION, "细则第二十一条", (15, 23), {}, check_pass),
     RuleDef("R-AUTH", "审批权限", VIOLATION, "细则第二十三、二十五条", (17, 24), {}, check_authority),

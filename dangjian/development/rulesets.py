@@ -13,7 +13,7 @@ from dangjian.accounts.models import Role, RoleAssignment
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change
 from dangjian.development.models import RuleSet
-from dangjian.development.rules import PARAM_CHOICES, RULE_BY_ID, VIOLATION, WARNING
+from dangjian.development.rules import PARAM_CHOICES, RULE_BY_ID, VIOLATION, WARNING, name_list
 from dangjian.orgs.models import Org
 
 NATIONAL_CODE = "national-2014"
@@ -81,6 +81,10 @@ def clean_overrides(overrides: dict[str, dict[str, Any]]) -> dict[str, dict[str,
                     elif isinstance(default, int):
                         value = int(value)
                         if value < 0 or (key.endswith("_percent") and value > 100):
+                            raise ValueError
+                    elif key in ("bodies", "aspects"):  # lists of names
+                        value = ",".join(name_list(value))
+                        if not value or len(value) > 60:
                             raise ValueError
                     elif isinstance(default, str) and key.startswith("window_"):
                         dt.date.fromisoformat(str(value))

@@ -19,6 +19,7 @@ from dangjian.orgs.models import Org
 from .models import (
     CampaignKind,
     PostKind,
+    ReviewLevel,
     TeamKind,
     TeamRole,
     TemporaryRole,
@@ -106,6 +107,11 @@ class CampaignForm(SuggestForm):
         help_text="仅2020年疫情防控一线适用（如中组部通知名称）；其他动员不填。",
     )  # fmt: skip
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    review_levels = forms.MultipleChoiceField(
+        label="一线推荐逐级审核", required=False, choices=ReviewLevel.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input", "col": "col-12"}),
+        help_text="勾选的层级依次审核同意后，才在被推荐人所在党支部建立发展纪实；都不勾选：所在党组织接收即可。",
+    )  # fmt: skip
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

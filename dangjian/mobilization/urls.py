@@ -37,4 +37,5 @@ urlpatterns = [
     path("grid/<int:pk>/lead/", views.grid_lead, name="grid-lead"),
     path("shifts/<int:pk>/", views.shift_detail, name="shift-detail"),
     path("frontline/<int:pk>/accept/", views.frontline_accept, name="frontline-accept"),
+    path("frontline/<int:pk>/review/", views.frontline_review, name="frontline-review"),
 ]

@@ -31,6 +31,7 @@ from dangjian.development.services.inforce import (
     rules_in_force,
     ruleset_for,
 )
+from dangjian.development.services.mentors import mentor_assign
 from dangjian.development.services.state import derive_state, milestones
 from dangjian.development.services.steps import (
     Preview,
@@ -61,6 +62,7 @@ __all__ = [
     "check_step",
     "current_records",
     "derive_state",
+    "mentor_assign",
     "milestones",
     "rule_in_force",
     "rules_in_force",

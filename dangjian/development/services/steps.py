@@ -19,7 +19,7 @@ from dangjian.accounts import scope
 from dangjian.accounts.models import Action
 from dangjian.audit.models import ChangeAction
 from dangjian.audit.services import record_change
-from dangjian.development import acting, chain
+from dangjian.development import acting, chain, formnumbers
 from dangjian.development import rules as engine
 from dangjian.development.catalog import STEP_BY_NUMBER, SUPERIOR_STEPS
 from dangjian.development.facts import build_facts
@@ -65,6 +65,22 @@ def _number_problems(data: dict[str, Any], labels: dict[str, str]) -> list[str]:
         if number < 0 or (key != "hours" and number != int(number)):
             problems.append(f"{label}应为不小于0的整数。" if key != "hours" else f"{label}不能小于0。")
     return problems
+
+
+def _joint_review_problems(joint) -> list[str]:
+    """联合审查 as step 13 carries it: {body: {"on": date, "conclusion": 无异议/有异议}}."""
+    if joint in (None, {}):
+        return []
+    shape = isinstance(joint, dict) and len(joint) <= 10
+    shape = shape and all(
+        isinstance(body, str) and 0 < len(body) <= 20 and isinstance(review, dict)
+        and set(review) <= {"on", "conclusion"}
+        and review.get("conclusion", "") in ("", engine.JOINT_AGREED, engine.JOINT_OBJECTED)
+        for body, review in joint.items()
+    )  # fmt: skip
+    if not shape:
+        return ["联合审查意见格式不正确（每个部门写明日期和“无异议”或“有异议”）。"]
+    return [p for body, review in joint.items() if (p := _date_problem(review.get("on"), f"{body}联审日期"))]
 
 
 VOTE_LABELS = {"expected": "应到会有表决权人数", "present": "实到会有表决权人数", "yes": "赞成票",
@@ -121,6 +137,15 @@ def _input_problems(
         for key, label in (("notice_start", "公示开始日期"), ("notice_end", "公示结束日期")):
             if problem := _date_problem(data.get(key), label):
                 errors.append(problem)
+        errors += _joint_review_problems(data.get("joint_review"))
+    if step == 6 and data.get("aspects") not in (None, {}):
+        aspects = data["aspects"]
+        if not (
+            isinstance(aspects, dict) and len(aspects) <= 10
+            and all(isinstance(k, str) and 0 < len(k) <= 20 and isinstance(v, str) and len(v) <= 500
+                    for k, v in aspects.items())
+        ):  # fmt: skip
+            errors.append("考察意见格式不正确（每个方面一段文字，500字以内）。")
     if step in (15, 23):
         errors += _number_problems(data, VOTE_LABELS)
     if step == 23:
@@ -209,6 +234,8 @@ def check_step(
         problems.append(f"{definition.label}已经记录过。如需更正，请使用“更正”。")
     if step == 23 and any(r.step == 23 and r.data.get("result") != "延长预备期" for r in records):
         problems.append("转正的支部大会已经记录过。如需更正，请使用“更正”。")
+    if step == formnumbers.FORM_STEP and not is_backfill:
+        problems += formnumbers.step_problems(case, data, supersedes)
     record = StepRecord(
         case=case, step=step, on=on, org=org, data=_jsonable(data), meeting=meeting, resolution=resolution,
         note=note.strip(), filing_ref=filing_ref.strip(), is_backfill=is_backfill, supersedes=supersedes,
@@ -254,6 +281,8 @@ def step_record(
         else:
             _require_change(actor, case.org)
     definition = STEP_BY_NUMBER[step]
+    if step == formnumbers.FORM_STEP and not is_backfill:
+        data = formnumbers.fill_next(case, data)
     check = check_step(
         case=case, step=step, on=on, org=org, data=data, records=current_records(case), meeting=meeting,
         resolution=resolution, note=note, filing_ref=filing_ref, is_backfill=is_backfill, supersedes=supersedes,
@@ -290,6 +319,8 @@ def step_record(
             chain.append(record=record)
     except IntegrityError:
         raise ValidationError(f"{definition.label}刚刚已由他人记录，请刷新后查看。") from None
+    if step == formnumbers.FORM_STEP and not is_backfill:
+        formnumbers.claim(record=record, supersedes=supersedes)
     for item in evidence:
         Evidence.objects.create(
             record=record, kind=item.get("kind", "other"), number=item.get("number", ""),
@@ -359,6 +390,8 @@ def step_return(*, actor, record: StepRecord, reason: str) -> StepRecord:
     )  # fmt: skip
     StepRecord.objects.filter(pk=record.pk).update(is_current=False)
     chain.append(record=marker)
+    if record.step == formnumbers.FORM_STEP:
+        formnumbers.release(record=record, reason=reason.strip())
     record_change(
         actor=actor, action=ChangeAction.UPDATE, obj=case, before={"步骤": STEP_BY_NUMBER[record.step].label},
         after={"步骤": "已退回"}, message=f"退回：{reason.strip()}",

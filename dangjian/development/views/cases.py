@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts import scope
@@ -17,7 +18,7 @@ from dangjian.base.forms import apply_service_errors
 from dangjian.base.params import int_param
 from dangjian.development import acting, selectors, services
 from dangjian.development.catalog import STAGES, STEP_BY_NUMBER, STEPS
-from dangjian.development.forms import CaseStatusForm, ReasonForm, SpecialBasisForm
+from dangjian.development.forms import CaseStatusForm, MentorForm, ReasonForm, SpecialBasisForm
 from dangjian.development.models import DueKind, StepRecord
 from dangjian.orgs.selectors import ancestors_in_scope
 
@@ -73,6 +74,7 @@ def case_detail(request, pk: int):
         "development/case.html",
         {
             "nav": "orgs", "case": case, "person": case.person, "stages": stages, "findings": findings,
+            "mentors": list(case.mentors.select_related("mentor")),
             "can_change": can_change, "done": done, "recordable": recordable,
             "returnable": latest.pk if latest is not None and _may_return(request.user, latest, case) else None,
             "case_open": case.status in ("open", "deferred", "declined"),
@@ -124,9 +126,10 @@ def case_open(request, person_pk: int):
     return redirect("case-detail", case.pk)
 
 
-def _case_action(request, pk, form_class, title, action, submit_label):
+def _case_action(request, pk, form_class, title, action, submit_label, initial=None, with_case=False):
     case = selectors.get_case_for_user(request.user, pk, Action.CHANGE_PERSON)
-    form = form_class(request.POST or None)
+    extra = {"case": case} if with_case else {}
+    form = form_class(request.POST or None, initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             action(case, form.cleaned_data)
@@ -160,6 +163,17 @@ def case_special_basis(request, pk: int):
         request, pk, SpecialBasisForm, "火线入党（特殊情况依据）", submit_label="保存",
         action=lambda case, data: services.case_set_special_basis(
             actor=request.user, case=case, special_basis=data["special_basis"]
+        ),
+    )  # fmt: skip
+
+
+@login_required
+def case_mentor(request, pk: int):
+    return _case_action(
+        request, pk, MentorForm, "一对一帮带", submit_label="保存", with_case=True,
+        initial={"on": timezone.localdate()},
+        action=lambda case, data: services.mentor_assign(
+            actor=request.user, case=case, mentor=data["mentor"], on=data["on"], note=data["note"]
         ),
     )  # fmt: skip
 

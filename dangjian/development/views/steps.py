@@ -15,6 +15,7 @@ from dangjian.base.forms import apply_service_errors
 from dangjian.development import acting, selectors, services
 from dangjian.development.catalog import STEP_BY_NUMBER
 from dangjian.development.forms import StepForm
+from dangjian.development.rules import joint_bodies, name_list
 from dangjian.orgs.models import subtree_q
 from dangjian.people.models import Person, Standing
 
@@ -138,8 +139,16 @@ def step_form(request, pk: int, step: int):
     search_url = ""
     if step in MEMBER_FIELDS:
         search_url = f"{reverse('case-member-search', args=[case.pk])}?field={MEMBER_FIELDS[step]}"
+    # The rule set in force today names the 联审 bodies (step 13) and the aspects of an assessment (6).
+    today = timezone.localdate()
+    bodies = joint_bodies(services.rule_in_force(case.org, "R-JOINT", today).params) if step == 13 else []
+    aspects = (
+        name_list(services.rule_in_force(case.org, "R-ASSESS", today).params.get("aspects"))
+        if step == 6
+        else []
+    )
     form = StepForm(request.POST or None, request.FILES or None, step=step, members=members,
-                    initial=initial, resolutions=choices, search_url=search_url)  # fmt: skip
+                    initial=initial, resolutions=choices, search_url=search_url, joint_bodies=bodies, aspects=aspects)  # fmt: skip
     preview = None
     checking = request.method == "POST" and bool(request.POST.get("preview"))
     if request.method == "POST" and form.is_valid():
@@ -172,8 +181,8 @@ def step_form(request, pk: int, step: int):
                     services.step_record(actor=request.user, evidence=evidence, **kwargs)
                 except services.NeedsAcknowledgement as exc:
                     warnings = exc.findings
-                    form = StepForm(request.POST, request.FILES, step=step, members=members,
-                                    warnings=warnings, resolutions=choices, search_url=search_url)  # fmt: skip
+                    form = StepForm(request.POST, request.FILES, step=step, members=members, warnings=warnings,
+                                    resolutions=choices, search_url=search_url, joint_bodies=bodies, aspects=aspects)  # fmt: skip
                     form.is_valid()
                     form.add_error(
                         None, "以下提醒需要您确认后才能保存：请勾选“已阅知并确认”，并在说明中写明原因。"

@@ -82,4 +82,35 @@ def _forest_fire(reference: dt.date, pool: _Pool, rng: random.Random) -> Campaig
                              for j in range(3)]}
               for i in range(2)],
     )  # fmt: skip
+    _recommendations(campaign, start, reference)
     return campaign
+
+
+def _recommendations(campaign: Campaign, start: dt.date, reference: dt.date) -> None:
+    """一线推荐、逐级审核: this campaign's recommendations pass the branch, then the town committee;
+    one waits for the branch, one for the committee, one was returned by the committee."""
+    from dangjian.people.models import Person, Standing
+
+    services.campaign_update(actor=None, campaign=campaign, review_levels=["branch", "committee"])
+    people = list(
+        Person.objects.filter(
+            org__path__startswith=campaign.org.path,
+            standing__in=[Standing.APPLICANT, Standing.ACTIVIST],
+            reduced_on__isnull=True,
+        ).order_by("pk")[:3]
+    )
+    on = start + dt.timedelta(days=3)
+    for number, person in enumerate(people):
+        rec = services.frontline_recommend(
+            actor=None, campaign=campaign, person=person, recommended_by=person.org, recommended_on=on,
+            reason=["连续值守进山卡口十余天", "扑救山火冲在前面", "主动报名巡山护林"][number],
+        )  # fmt: skip
+        if number >= 1:
+            services.frontline_review(
+                actor=None, recommendation=rec, decision="agree", on=on + dt.timedelta(days=2)
+            )
+        if number == 2:
+            services.frontline_review(
+                actor=None, recommendation=rec, decision="return", reason="入党申请时间较短，继续培养考察",
+                on=min(reference, on + dt.timedelta(days=5)),
+            )  # fmt: skip

@@ -24,7 +24,7 @@ frontline, bulletins); every public name is re-exported here.
 from .bulletins import Bulletin, Commendation, CommendationKind
 from .campaigns import Campaign, CampaignKind, CampaignStatus
 from .duty import DutyDay, DutyService, DutyShift
-from .frontline import FrontlineRecommendation
+from .frontline import FrontlineRecommendation, FrontlineReview, ReviewDecision, ReviewLevel
 from .grid import LEAD_TITLES, LEVEL_DEPTH, GridLevel, GridNode
 from .posts import Post, PostKind
 from .registrations import CommunityRegistration
@@ -48,10 +48,13 @@ __all__ = [
     "DutyService",
     "DutyShift",
     "FrontlineRecommendation",
+    "FrontlineReview",
     "GridLevel",
     "GridNode",
     "Post",
     "PostKind",
+    "ReviewDecision",
+    "ReviewLevel",
     "Secondment",
     "Team",
     "TeamKind",

@@ -40,6 +40,10 @@ class Campaign(models.Model):
         blank=True,
         help_text="适用2020年疫情防控一线发展党员特殊规定时填写（文件名称）；一线推荐的发展纪实记为特殊情况。",
     )
+    review_levels = models.CharField(
+        "一线推荐逐级审核", max_length=60, blank=True,
+        help_text="逗号分隔的审核层级（branch 党支部、committee 基层党委、department 组织部），依次审核同意后才建立发展纪实；空：被推荐人所在党组织接收即可。",
+    )  # fmt: skip
     description = models.TextField("说明", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -53,3 +53,45 @@ class FrontlineRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.campaign}"
+
+
+class ReviewLevel(models.TextChoices):
+    """The levels a campaign's frontline recommendations pass (seed 000: 一线推荐、逐级审核)."""
+
+    BRANCH = "branch", "被推荐人所在党支部"
+    COMMITTEE = "committee", "基层党委"
+    DEPARTMENT = "department", "组织部（动员的领导党组织）"
+
+
+class ReviewDecision(models.TextChoices):
+    AGREE = "agree", "同意"
+    RETURN = "return", "退回"
+
+
+class FrontlineReview(models.Model):
+    """One level's decision on a recommendation: agreed (the next level reviews) or returned with
+    the reason (the recommendation stops there)."""
+
+    recommendation = models.ForeignKey(
+        FrontlineRecommendation, verbose_name="一线推荐", on_delete=models.CASCADE, related_name="reviews"
+    )
+    level = models.CharField("审核层级", max_length=12, choices=ReviewLevel.choices)
+    org = models.ForeignKey("orgs.Org", verbose_name="审核党组织", on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField("审核意见", max_length=8, choices=ReviewDecision.choices)
+    reason = models.CharField("理由", max_length=300, blank=True)
+    decided_on = models.DateField("审核日期")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "一线推荐审核"
+        verbose_name_plural = "一线推荐审核"
+        ordering = ["recommendation", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "level"], name="one_review_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}{self.get_decision_display()}"

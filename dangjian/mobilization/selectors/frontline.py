@@ -19,8 +19,10 @@ def recommendations(user, campaign: Campaign) -> QuerySet[FrontlineRecommendatio
             scope.scope_q(user, Action.VIEW, prefix="recommended_by__path")
             | scope.scope_q(user, Action.VIEW, prefix="person__org__path")
         )
-    return qs.select_related("person", "person__org", "recommended_by", "case").order_by(
-        "-recommended_on", "-id"
+    return (
+        qs.select_related("person", "person__org", "recommended_by", "case")
+        .prefetch_related("reviews")
+        .order_by("-recommended_on", "-id")
     )
 
 

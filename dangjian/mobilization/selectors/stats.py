@@ -186,13 +186,17 @@ def campaign_stats(user, campaign: Campaign) -> CampaignStats:
     recs = FrontlineRecommendation.objects.filter(campaign=campaign)
     if not whole:
         recs = recs.filter(q("recommended_by__path") | q("person__org__path"))
-    counts = recs.aggregate(applications=Count("id"), cases=Count("id", filter=Q(case__isnull=False)))
+    counts = recs.aggregate(
+        applications=Count("id", distinct=True),  # distinct: the reviews join repeats a recommendation
+        cases=Count("id", filter=Q(case__isnull=False), distinct=True),
+        returned=Count("id", filter=Q(case__isnull=True, reviews__decision="return"), distinct=True),
+    )
     start, end = campaign_period(campaign)
     admitted = frontline_admitted(user, campaign)
     by_category = Counter(dict(admitted.order_by().values_list("category").annotate(n=Count("id"))))
     frontline = {
         **counts,
-        "pending": counts["applications"] - counts["cases"],
+        "pending": counts["applications"] - counts["cases"] - counts["returned"],
         "from": start.isoformat(),
         "to": end.isoformat(),
         "admitted": sum(by_category.values()),

@@ -19,7 +19,16 @@ from ._common import BulkError
 from .bulletins import bulletin_record
 from .campaigns import CAMPAIGN_EDITABLE, CAMPAIGN_FIELDS, campaign_close, campaign_create, campaign_update
 from .duty import duty_bulk_record, duty_plan, duty_record_served, duty_shift_cancel, last_duty_day
-from .frontline import frontline_accept, frontline_recommend, frontline_recommendations_bulk_create
+from .frontline import (
+    clean_review_levels,
+    frontline_accept,
+    frontline_recommend,
+    frontline_recommendations_bulk_create,
+    frontline_review,
+    level_org,
+    review_chain,
+    review_status,
+)
 from .grid import (
     GRID_LEAD_FIELDS,
     GRID_NAME_MAX,
@@ -72,6 +81,7 @@ __all__ = [
     "campaign_close",
     "campaign_create",
     "campaign_update",
+    "clean_review_levels",
     "duty_bulk_record",
     "duty_plan",
     "duty_record_served",
@@ -80,6 +90,7 @@ __all__ = [
     "frontline_applies",
     "frontline_recommend",
     "frontline_recommendations_bulk_create",
+    "frontline_review",
     "frontline_window",
     "grid_bulk_create",
     "grid_import",
@@ -87,6 +98,7 @@ __all__ = [
     "grid_lead_set",
     "grid_node_save",
     "last_duty_day",
+    "level_org",
     "post_create",
     "post_end",
     "posts_bulk_create",
@@ -94,6 +106,8 @@ __all__ = [
     "registration_end",
     "registrations_bulk_create",
     "require_temporary_org_may",
+    "review_chain",
+    "review_status",
     "secondment_add",
     "secondment_end",
     "team_create",

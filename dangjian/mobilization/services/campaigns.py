@@ -27,6 +27,7 @@ from ..models import (
     TemporaryOrg,
 )
 from ._common import _actor_user, _d, _err, _lock, _raise, _require, _require_active, _today
+from .frontline import clean_review_levels
 from .temporary_orgs import frontline_window
 
 CAMPAIGN_FIELDS = (
@@ -39,10 +40,13 @@ CAMPAIGN_FIELDS = (
     "closed_on",
     "status",
     "frontline_basis",
+    "review_levels",
 )
 
 
-CAMPAIGN_EDITABLE = frozenset({"name", "kind", "starts_on", "ends_on", "frontline_basis", "description"})
+CAMPAIGN_EDITABLE = frozenset(
+    {"name", "kind", "starts_on", "ends_on", "frontline_basis", "description", "review_levels"}
+)
 
 
 # ---- campaigns ---------------------------------------------------------------------------------
@@ -120,6 +124,7 @@ def campaign_create(
     code: str = "",
     frontline_basis: str = "",
     description: str = "",
+    review_levels: str | list[str] = "",
 ) -> Campaign:
     org = Org.objects.get(pk=org.pk)
     _require(actor, org, "您无权为该党组织组织战时动员。")
@@ -141,6 +146,7 @@ def campaign_create(
     campaign = Campaign.objects.create(
         code=code, name=name, kind=kind, org=org, starts_on=starts_on, ends_on=ends_on,
         frontline_basis=frontline_basis, description=(description or "").strip(), created_by=_actor_user(actor),
+        review_levels=clean_review_levels(review_levels),
     )  # fmt: skip
     record_change(
         actor=actor, action=ChangeAction.CREATE, obj=campaign, after=snapshot(campaign, CAMPAIGN_FIELDS)
@@ -157,6 +163,8 @@ def campaign_update(*, actor, campaign: Campaign, **changes) -> Campaign:
     _require(actor, campaign.org, "您无权修改该战时动员。")
     _require_active(campaign, "修改")
     before = snapshot(campaign, CAMPAIGN_FIELDS)
+    if "review_levels" in changes:
+        changes["review_levels"] = clean_review_levels(changes["review_levels"])
     for key, value in changes.items():
         setattr(campaign, key, value.strip() if isinstance(value, str) else value)
     errors = _campaign_errors(

@@ -15,7 +15,7 @@ from dangjian.audit.services import record_change, snapshot
 from dangjian.orgs.models import Org
 from dangjian.people.models import Person
 
-from ..models import Campaign, FrontlineRecommendation
+from ..models import Campaign, FrontlineRecommendation, FrontlineReview, ReviewDecision, ReviewLevel
 from ._common import (
     BulkError,
     _actor_user,
@@ -34,6 +34,7 @@ from ._common import (
     _raise,
     _require,
     _require_active,
+    _today,
 )
 from .temporary_orgs import frontline_applies
 
@@ -106,7 +107,7 @@ def frontline_recommend(
         actor=actor, action=ChangeAction.CREATE, obj=recommendation,
         after=snapshot(recommendation, ("campaign", "person", "recommended_by", "recommended_on", "reason")),
     )  # fmt: skip
-    if actor is None or scope.can(actor, Action.CHANGE_PERSON, person.org):
+    if not review_chain(campaign) and (actor is None or scope.can(actor, Action.CHANGE_PERSON, person.org)):
         _link_case(actor, recommendation)
     return recommendation
 
@@ -120,6 +121,11 @@ def frontline_accept(*, actor, recommendation: FrontlineRecommendation) -> Front
         .get(pk=recommendation.pk)
     )
     _require(actor, rec.person.org, "接收推荐、建立发展纪实由被推荐人所在党组织办理。")
+    if chain := review_chain(rec.campaign):
+        raise ValidationError(
+            f"本次动员的一线推荐须逐级审核（{'→'.join(ReviewLevel(level).label for level in chain)}），"
+            "最后一级同意后自动建立发展纪实。"
+        )
     if rec.case_id is not None:
         raise ValidationError(f"{rec.person.name}的推荐已转入发展程序。")
     _link_case(actor, rec)
@@ -162,3 +168,102 @@ def frontline_recommendations_bulk_create(*, actor, campaign: Campaign, rows: li
     FrontlineRecommendation.objects.bulk_create(recs, batch_size=2000)
     _bulk_records(actor, recs, "mobilization.frontlinerecommendation", "补录一线推荐")
     return len(recs)
+
+
+# ---- 一线推荐、逐级审核 (seed 000) ------------------------------------------------------------------
+
+
+def review_chain(campaign: Campaign) -> list[str]:
+    """The campaign's review levels, in order (empty: the home org accepts)."""
+    return [level for level in (campaign.review_levels or "").split(",") if level in ReviewLevel.values]
+
+
+def clean_review_levels(value: str | list[str] | None) -> str:
+    """Known levels in the given order, each once; an unknown one is refused."""
+    levels = value if isinstance(value, list) else [v.strip() for v in (value or "").split(",") if v.strip()]
+    unknown = [level for level in levels if level not in ReviewLevel.values]
+    if unknown:
+        raise ValidationError({"review_levels": [f"逐级审核层级无效：{'、'.join(unknown)}。"]})
+    return ",".join(dict.fromkeys(levels))
+
+
+def level_org(recommendation: FrontlineRecommendation, level: str) -> Org | None:
+    """Who reviews at `level`: the person's branch, the nearest 基层党委 with approval authority
+    above it, or the campaign's own org (the 组织部's committee)."""
+    home = recommendation.person.org
+    if level == ReviewLevel.BRANCH:
+        return home
+    if level == ReviewLevel.COMMITTEE:
+        prefixes = [home.path[:end] for end in range(Org.steplen, len(home.path) + 1, Org.steplen)]
+        return (
+            Org.objects.filter(path__in=prefixes, kind="committee", has_approval_authority=True)
+            .order_by("-depth")
+            .first()
+        )
+    return recommendation.campaign.org
+
+
+def review_status(recommendation: FrontlineRecommendation, reviews: list[FrontlineReview]) -> tuple[str, str]:
+    """("returned", level) · ("pending", level) · ("agreed", "") · ("none", "") without a chain."""
+    chain = review_chain(recommendation.campaign)
+    if not chain:
+        return "none", ""
+    decided = {r.level: r.decision for r in reviews}
+    for level in chain:
+        if decided.get(level) == ReviewDecision.RETURN:
+            return "returned", level
+        if decided.get(level) != ReviewDecision.AGREE:
+            return "pending", level
+    return "agreed", ""
+
+
+@transaction.atomic
+def frontline_review(
+    *,
+    actor,
+    recommendation: FrontlineRecommendation,
+    decision: str,
+    reason: str = "",
+    on: dt.date | None = None,
+) -> FrontlineReview:
+    """One level agrees (the next level reviews; the last one opens the case at the home branch) or
+    returns the recommendation with the reason."""
+    rec = (
+        FrontlineRecommendation.objects.select_for_update(of=("self",))
+        .select_related("campaign", "campaign__org", "person", "person__org")
+        .get(pk=recommendation.pk)
+    )
+    on = on or _today()
+    status, level = review_status(rec, list(rec.reviews.all()))
+    if status == "none":
+        raise ValidationError("本次动员的一线推荐不设逐级审核，由被推荐人所在党组织接收。")
+    if rec.case_id is not None or status == "agreed":
+        raise ValidationError(f"{rec.person.name}的推荐已审核完毕，转入发展程序。")
+    if status == "returned":
+        raise ValidationError(f"{rec.person.name}的推荐已被{ReviewLevel(level).label}退回。")
+    org = level_org(rec, level)
+    label = ReviewLevel(level).label
+    if org is None:
+        raise ValidationError(f"找不到{rec.person.name}的{label}，无法审核。")
+    _require(actor, org, f"该推荐正待{label}（{org.name}）审核。")
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if decision not in ReviewDecision.values:
+        _err(errors, "decision", "请选择“同意”或“退回”。")
+    if decision == ReviewDecision.RETURN and not reason:
+        _err(errors, "reason", "退回须写明理由。")
+    if on < rec.recommended_on or on > _today():
+        _err(errors, "on", f"审核日期应在推荐日期（{_d(rec.recommended_on)}）和今天之间。")
+    _raise(errors)
+    review = FrontlineReview.objects.create(
+        recommendation=rec, level=level, org=org, decision=decision, reason=reason[:300], decided_on=on,
+        decided_by=_actor_user(actor),
+    )  # fmt: skip
+    record_change(
+        actor=actor, action=ChangeAction.UPDATE, obj=rec,
+        after={"审核层级": label, "审核意见": ReviewDecision(decision).label, "理由": reason},
+        message="一线推荐逐级审核",
+    )  # fmt: skip
+    if decision == ReviewDecision.AGREE and review_status(rec, list(rec.reviews.all()))[0] == "agreed":
+        _link_case(actor, rec)
+    return review

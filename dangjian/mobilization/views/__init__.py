@@ -22,7 +22,7 @@ from .campaigns import (
     suggest_run_orgs,
 )
 from .duty import duty, shift_detail
-from .frontline import frontline, frontline_accept, frontline_admitted
+from .frontline import frontline, frontline_accept, frontline_admitted, frontline_review
 from .grid import coverage, grid, grid_import, grid_lead, grid_template
 from .posts import post_list
 from .registrations import registrations
@@ -46,6 +46,7 @@ __all__ = [
     "frontline",
     "frontline_accept",
     "frontline_admitted",
+    "frontline_review",
     "grid",
     "grid_import",
     "grid_lead",

@@ -61,7 +61,7 @@ def campaign_create(request):
                 campaign = services.campaign_create(
                     actor=user, org=org, name=data["name"], kind=data["kind"], starts_on=data["starts_on"],
                     ends_on=data["ends_on"], code=data["code"], frontline_basis=data["frontline_basis"],
-                    description=data["description"],
+                    description=data["description"], review_levels=data["review_levels"],
                 )  # fmt: skip
             except ValidationError as exc:
                 apply_service_errors(form, exc, {"org": "org_code"})
@@ -87,6 +87,7 @@ def campaign_edit(request, pk: int):
         f: getattr(campaign, f)
         for f in ("name", "kind", "starts_on", "ends_on", "frontline_basis", "description")
     }
+    initial["review_levels"] = services.review_chain(campaign)
     form = CampaignForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:

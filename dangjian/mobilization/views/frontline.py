@@ -15,6 +15,7 @@ from dangjian.people.models import Category
 
 from .. import selectors, services
 from ..forms import RecommendationForm, resolve_org, resolve_person
+from ..models import ReviewDecision, ReviewLevel
 from ._common import _context, _page, _require_manage, _resolve, _today, _urls
 
 # ---- front line and commendations --------------------------------------------------------------
@@ -54,8 +55,24 @@ def frontline(request, pk: int):
                     )
                 return redirect(request.path)
     page = _page(request, selectors.recommendations(user, campaign))
+    reviewers: dict[tuple[int, str], bool] = {}  # (home org, level) → may this user review there
     for rec in page:
-        rec.can_accept = rec.case_id is None and scope.can(user, Action.CHANGE_PERSON, rec.person.org)
+        rec.campaign = campaign
+        reviews = list(rec.reviews.all())
+        rec.review_state, level = services.review_status(rec, reviews)
+        rec.review_level = ReviewLevel(level).label if level else ""
+        rec.review_trail = reviews
+        if rec.review_state == "pending" and (rec.person.org_id, level) not in reviewers:
+            org = services.level_org(rec, level)
+            reviewers[(rec.person.org_id, level)] = org is not None and scope.can(
+                user, Action.CHANGE_PERSON, org
+            )
+        rec.can_review = rec.review_state == "pending" and reviewers[(rec.person.org_id, level)]
+        rec.can_accept = (
+            rec.review_state == "none"
+            and rec.case_id is None
+            and scope.can(user, Action.CHANGE_PERSON, rec.person.org)
+        )
     return render(
         request, "mobilization/frontline.html",
         _context(request, campaign, "frontline", page=page, form=form, stats=selectors.campaign_stats(user, campaign)),
@@ -86,6 +103,26 @@ def frontline_admitted(request, pk: int):
                  total=qs.count(), start=start, end=end, category=Category(category).label if category else "",
                  recommended=recommended, extra=extra),
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def frontline_review(request, pk: int):
+    rec = selectors.get_recommendation_for_user(request.user, pk)
+    decision = request.POST.get("decision", "")
+    try:
+        services.frontline_review(
+            actor=request.user,
+            recommendation=rec,
+            decision=decision,
+            reason=request.POST.get("reason", "")[:300],
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        word = "同意" if decision == ReviewDecision.AGREE else "退回"
+        messages.success(request, f"已{word}{rec.person.name}的一线推荐。")
+    return redirect("mobilization-frontline", rec.campaign_id)
 
 
 @login_required

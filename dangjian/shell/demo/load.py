@@ -100,6 +100,10 @@ def load_demo(
             linked_orgs=_linked_branches(town, branch), log=log, system_start=system_start(today),
         )  # fmt: skip
         log(f"已建立 {cases} 份发展纪实。")
+        from dangjian.development.demo import assign_demo_mentors, issue_form_numbers
+
+        issue_form_numbers(town, today)
+        assign_demo_mentors(branch)
         from dangjian.mobilization.demo import load_mobilization_demo
 
         regions = [region for _name, region in COUNTIES]
