@@ -248,6 +248,8 @@ class DueKind(models.TextChoices):
     ORG_LIFE = "org_life", "组织生活"
     TERM = "term", "换届"
     BRANCH_SETUP = "branch_setup", "支部设置"
+    # 组织关系转接 (the transfers app's source)
+    TRANSFER = "transfer", "组织关系转接"
 
 
 class DueStatus(models.TextChoices):

@@ -12,3 +12,7 @@ class TransfersConfig(AppConfig):
 
         panels.register("person", transfer_panels.PERSON_TRANSFER)
         panels.register("org", transfer_panels.ORG_LINK)
+        from dangjian.development import due
+        from dangjian.transfers import reminders
+
+        due.register_source(reminders.SOURCE, reminders.KINDS, reminders.compute)

@@ -15,8 +15,15 @@ from dangjian.audit.services import actor_fields, record_changes
 from dangjian.orgs.models import Org
 from dangjian.people.models import Person
 from dangjian.people.services import people_move
+from dangjian.transfers import reminders
 from dangjian.transfers.models import EventKind, Status, Transfer, TransferEvent
 from dangjian.transfers.services.single import _day, transfer_submit, validity_days
+
+
+def _remind(transfers: list[Transfer]) -> None:
+    """The due-list items of every org the batch touched, recomputed once."""
+    reminders.refresh_for(*transfers)
+
 
 # ---- many at once: a whole group after a unit merger (批量转接) --------------------------------------
 # All or nothing: each transfer goes through the single service (its checks, counts, change log) inside
@@ -109,6 +116,7 @@ def transfers_approve_many(*, actor, transfers: list[Transfer], on: dt.date | No
             for t in locked
         ]
     )  # fmt: skip
+    _remind(locked)
     return locked
 
 
@@ -174,4 +182,5 @@ def transfers_receive_many(*, actor, transfers: list[Transfer], on: dt.date | No
             for t in locked
         ]
     )  # fmt: skip
+    _remind(locked)
     return locked

@@ -29,6 +29,7 @@ from dangjian.development.services import rule_in_force
 from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Org, OrgKind
 from dangjian.people.models import Person, Reduction, Standing
 from dangjian.people.services import person_create, person_move, person_reactivate, person_reduce
+from dangjian.transfers import reminders
 from dangjian.transfers.models import EventKind, Reason, Status, Transfer, TransferEvent
 
 VALIDITY_RULE = "R-TRANSFER-VALIDITY"
@@ -101,6 +102,7 @@ def _event(transfer: Transfer, *, kind: str, old: str, on: dt.date, actor, note:
     action = ChangeAction.CREATE if not old else ChangeAction.UPDATE
     message = f"组织关系转接：{EventKind(kind).label}" + (f"（{note}）" if note else "")
     record_change(actor=actor, action=action, obj=transfer, before=before, after=after, message=message)
+    reminders.refresh_for(transfer)
 
 
 @transaction.atomic
