@@ -4,6 +4,7 @@ from dangjian.transfers import views
 
 urlpatterns = [
     path("", views.transfer_list, name="transfer-list"),
+    path("figures/", views.transfer_figures, name="transfer-figures"),
     path("receive-many/", views.transfer_receive_many, name="transfer-receive-many"),
     path("org/<int:org_pk>/batch/", views.transfer_batch, name="transfer-batch"),
     path("from-outside/", views.transfer_from_outside, name="transfer-from-outside"),

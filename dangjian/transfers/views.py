@@ -20,7 +20,7 @@ from dangjian.accounts.models import Action
 from dangjian.base.forms import apply_service_errors
 from dangjian.orgs.models import Org
 from dangjian.people.models import Person
-from dangjian.transfers import selectors, services
+from dangjian.transfers import figures, selectors, services
 from dangjian.transfers.forms import FromOutsideForm, ReasonForm, TransferForm
 from dangjian.transfers.letter import letter_docx
 from dangjian.transfers.models import OPEN_STATUSES, Status
@@ -58,6 +58,40 @@ def transfer_list(request):
     context = {"nav": "transfers", "tab": tab, "rows": rows, "show_all": show_all, "counts": counts,
                "any_receivable": any(t.receivable for t in rows)}  # fmt: skip
     return render(request, "transfers/list.html", context)
+
+
+@login_required
+def transfer_figures(request):
+    """统计: the figures of a subtree and a period, each a link to the transfers behind it."""
+    from dangjian.stats.selectors import parse_period
+
+    user = request.user
+    roots = list(scope.scope_roots(user)[:1])
+    if not roots:
+        raise Http404
+    org = (
+        scope.get_org_for_user(user, request.GET["org"]) if request.GET.get("org", "").isdigit() else roots[0]
+    )
+    period = parse_period(request.GET.get("from"), request.GET.get("to"))
+    today = timezone.localdate()
+    figure = request.GET.get("figure", "")
+    rows = None
+    if figure in figures.FIGURE_LABELS:
+        rows = list(figures.figure_transfers(user, figure, org, period.start, period.end, today)[:PAGE_ROWS])
+        for t in rows:
+            t.overdue = t.status == Status.PENDING and t.valid_until is not None and t.valid_until < today
+            t.visible = selectors.person_visible(user, t)
+    counts = {
+        "review": selectors.review_for(user).count(),
+        "overdue": selectors.overdue_for(user).count(),
+    }
+    context = {
+        "nav": "transfers", "tab": "figures", "org": org, "period": period, "counts": counts,
+        "figures": figures.transfer_figures(user, org, period.start, period.end, today),
+        "figure": figure, "figure_label": figures.FIGURE_LABELS.get(figure, ""), "rows": rows,
+        "query": f"org={org.pk}&from={period.start:%Y-%m}&to={period.end:%Y-%m}",
+    }  # fmt: skip
+    return render(request, "transfers/figures.html", context)
 
 
 @login_required
