@@ -20,6 +20,30 @@ from dangjian.transfers.models import EventKind, Status, Transfer, TransferEvent
 from dangjian.transfers.services.single import _day, transfer_submit, validity_days
 
 
+def _record_batch(actor, locked: list[Transfer], kind: str, old: str, on: dt.date) -> None:
+    """One batch transition's rows (events and change log, in bulk) and the due lists of its orgs."""
+    TransferEvent.objects.bulk_create(
+        [
+            TransferEvent(transfer=t, kind=kind, from_status=old, to_status=t.status, on=on, note=t.letter_no,
+                          **actor_fields(actor))
+            for t in locked
+        ],
+        batch_size=500,
+    )  # fmt: skip
+    record_changes(
+        records=[
+            ChangeRecord(
+                **actor_fields(actor), action=ChangeAction.UPDATE, object_type=Transfer._meta.label_lower,
+                object_id=t.pk, object_repr=str(t)[:200], before={"状态": Status(old).label},
+                after={"状态": t.get_status_display(), "介绍信编号": t.letter_no},
+                message=f"组织关系转接：{EventKind(kind).label}（{t.letter_no}）",
+            )
+            for t in locked
+        ]
+    )  # fmt: skip
+    _remind(locked)
+
+
 def _remind(transfers: list[Transfer]) -> None:
     """The due-list items of every org the batch touched, recomputed once."""
     reminders.refresh_for(*transfers)
@@ -95,28 +119,7 @@ def transfers_approve_many(*, actor, transfers: list[Transfer], on: dt.date | No
     Transfer.objects.bulk_update(
         locked, ["letter_no", "issued_on", "valid_until", "status", "updated_at"], batch_size=500
     )
-    TransferEvent.objects.bulk_create(
-        [
-            TransferEvent(
-                transfer=t, kind=EventKind.APPROVE, from_status=Status.SUBMITTED, to_status=Status.PENDING, on=on,
-                note=t.letter_no, **actor_fields(actor),
-            )
-            for t in locked
-        ],
-        batch_size=500,
-    )  # fmt: skip
-    record_changes(
-        records=[
-            ChangeRecord(
-                **actor_fields(actor), action=ChangeAction.UPDATE, object_type=Transfer._meta.label_lower,
-                object_id=t.pk, object_repr=str(t)[:200], before={"状态": Status.SUBMITTED.label},
-                after={"状态": t.get_status_display(), "介绍信编号": t.letter_no},
-                message=f"组织关系转接：{EventKind.APPROVE.label}（{t.letter_no}）",
-            )
-            for t in locked
-        ]
-    )  # fmt: skip
-    _remind(locked)
+    _record_batch(actor, locked, EventKind.APPROVE, Status.SUBMITTED, on)
     return locked
 
 
@@ -161,26 +164,5 @@ def transfers_receive_many(*, actor, transfers: list[Transfer], on: dt.date | No
             for t in locked
         ],
     )
-    TransferEvent.objects.bulk_create(
-        [
-            TransferEvent(
-                transfer=t, kind=EventKind.RECEIVE, from_status=Status.PENDING, to_status=Status.RECEIVED, on=on,
-                note=t.letter_no, **actor_fields(actor),
-            )
-            for t in locked
-        ],
-        batch_size=500,
-    )  # fmt: skip
-    record_changes(
-        records=[
-            ChangeRecord(
-                **actor_fields(actor), action=ChangeAction.UPDATE, object_type=Transfer._meta.label_lower,
-                object_id=t.pk, object_repr=str(t)[:200], before={"状态": Status.PENDING.label},
-                after={"状态": t.get_status_display(), "介绍信编号": t.letter_no},
-                message=f"组织关系转接：{EventKind.RECEIVE.label}（{t.letter_no}）",
-            )
-            for t in locked
-        ]
-    )  # fmt: skip
-    _remind(locked)
+    _record_batch(actor, locked, EventKind.RECEIVE, Status.PENDING, on)
     return locked
