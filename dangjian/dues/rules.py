@@ -1,4 +1,4 @@
-"""The dues rules in force (R-DUES-*, defined with the other rules in development/rules.py): looked up
+"""The dues rules in force (R-DUES-*, defined with the other rules in development/rules/local.py): looked up
 per org and day through development's rule sets, once per rule set for batch work."""
 
 from __future__ import annotations

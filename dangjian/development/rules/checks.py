@@ -1,152 +1,30 @@
-"""The rule engine: every rule of RULES.md §3 / INTERCHANGE.md as data plus a small check.
-
-A rule has an id (R-AGE …), a default severity ("violation" blocks, "warning" asks for an
-acknowledgement), default parameters, the steps it concerns and an article citation. Rule sets
-(models.RuleSet) override severities and parameters; the engine itself only knows `Facts`, the flat
-record of INTERCHANGE.md's 发展纪实 row, so recorded cases and imported workbooks are checked by
-the same code.
-"""
+"""The checks of the development rules (RULES.md §3 / INTERCHANGE.md) and the rules themselves."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
+from dangjian.development.rules.base import (
+    _BEFORE_ADMISSION_KEYS,
+    _DEPENDS_KEYS,
+    VIOLATION,
+    WARNING,
+    Facts,
+    MemberInfo,
+    OrgInfo,
+    RuleDef,
+    _calendar,
+    d,
+)
 from dangjian.workcal.calendar import (
     CalendarUnknown,
-    WorkCalendar,
     add_months,
     add_years,
     working_days_between,
 )
-
-VIOLATION = "violation"
-WARNING = "warning"
-SEVERITY_LABELS = {VIOLATION: "违规", WARNING: "提醒"}
-
-# The date that stands for each step (repeatable steps use their latest record).
-STEP_DATE = {
-    1: "applied_on", 2: "talked_on", 3: "activist_on", 4: "activist_filed_on", 5: "contacts_on",
-    6: "last_assessment_on", 7: "candidate_on", 8: "candidate_filed_on", 9: "introducers_on",
-    10: "political_review_on", 11: "training_end", 12: "committee_review_on", 13: "prereview_on",
-    14: "form_on", 15: "admission_meeting_on", 16: "committee_talk_on", 17: "approved_on",
-    18: "approval_filed_on", 19: "assigned_on", 20: "oath_on", 21: "last_probation_assessment_on",
-    22: "conversion_applied_on", 23: "conversion_meeting_on", 24: "conversion_approved_on", 25: "archived_on",
-}  # fmt: skip
-
-# A later step needs these earlier steps to have been recorded (R-MISSING) on or before it (R-ORDER).
-DEPENDS: dict[int, tuple[int, ...]] = {
-    2: (1,), 3: (1,), 4: (3,), 5: (3,), 6: (3,), 7: (3,), 8: (7,), 9: (7,), 10: (7,), 11: (7,), 12: (7,),
-    13: (12,), 14: (13,), 15: (9, 10, 11, 14), 16: (15,), 17: (15,), 18: (17,), 19: (17,), 20: (17,), 21: (17,),
-    22: (17,), 23: (22,), 24: (23,), 25: (23,),
-}  # fmt: skip
-# Work of stage III (steps 8–14) lies on or before the admission meeting (15).
-BEFORE_ADMISSION = (8, 9, 10, 11, 12, 13, 14)
-# The same, keyed by the Facts.dates keys (R-ORDER and R-MISSING run on every case of a check).
-_DEPENDS_KEYS = tuple(
-    (step, STEP_DATE[step], tuple((dep, STEP_DATE[dep]) for dep in deps)) for step, deps in DEPENDS.items()
-)
-_BEFORE_ADMISSION_KEYS = tuple((step, STEP_DATE[step]) for step in BEFORE_ADMISSION)
-
-# The working-day calendar R-NOTICE counts with: a fresh snapshot per count unless `evaluate` was
-# given one (a batch such as the compliance check shares one, so the calendar is read once).
-_calendar: ContextVar[WorkCalendar | None] = ContextVar("dangjian_rules_calendar", default=None)
-
-
-@dataclass(frozen=True)
-class MemberInfo:
-    """A contact or introducer as the rules see them."""
-
-    name: str
-    converted_on: dt.date | None  # None: not a full member (probationary or not a member at all)
-    on_probation_watch: bool = False  # 留党察看 without restored rights
-
-
-@dataclass(frozen=True)
-class OrgInfo:
-    name: str
-    path: str
-    kind: str
-    has_approval_authority: bool
-    is_temporary: bool
-
-
-@dataclass
-class Facts:
-    """One person's development record as the rules read it (INTERCHANGE.md keys)."""
-
-    name: str = ""
-    birth_date: dt.date | None = None
-    org_path: str = ""
-    special_basis: str = ""
-    dates: dict[str, dt.date] = field(default_factory=dict)
-    assessments: list[dt.date] = field(default_factory=list)
-    contacts: list[MemberInfo] = field(default_factory=list)
-    introducers: list[MemberInfo] = field(default_factory=list)
-    political_review_result: str = ""
-    training_start: dt.date | None = None
-    training_hours: float | None = None
-    notice_start: dt.date | None = None
-    notice_end: dt.date | None = None
-    joint_review: dict[str, dict[str, str]] = field(default_factory=dict)  # body → {on, conclusion}
-    admission: dict[str, int] = field(default_factory=dict)  # expected, present, yes, no, abstain
-    conversion: dict[str, int] = field(default_factory=dict)
-    conversion_result: str = ""  # 按期转正 / 延长预备期 / 取消预备党员资格
-    extension_months: int | None = None
-    extensions: int = 0  # probation extensions decided so far, this one included
-    prior_extension_months: int = 0  # months of an extension decided at an earlier conversion meeting
-    approving_org: OrgInfo | None = None
-    conversion_approving_org: OrgInfo | None = None
-
-    def on(self, step: int) -> dt.date | None:
-        return self.dates.get(STEP_DATE[step])
-
-    @property
-    def frontline(self) -> bool:
-        return bool(self.special_basis.strip())
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    step: int
-    severity: str
-    article: str
-    message: str
-
-    @property
-    def blocks(self) -> bool:
-        return self.severity == VIOLATION
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "step": self.step, "severity": self.severity, "article": self.article,
-                "message": self.message}  # fmt: skip
-
-
-# A check yields (step, message) with the rule's severity, or (step, message, severity) to escalate.
-Check = Callable[[Facts, dict[str, Any]], Iterable[tuple]]
-
-
-@dataclass(frozen=True)
-class RuleDef:
-    id: str
-    title: str
-    severity: str
-    article: str
-    steps: tuple[int, ...]
-    params: dict[str, Any]
-    check: Check
-    frontline_exempt: bool = False
-
-
-def d(day: dt.date | None) -> str:
-    return f"{day:%Y-%m-%d}" if day else "（未记录）"
-
 
 # ---- the checks -------------------------------------------------------------------------------
 
@@ -484,133 +362,3 @@ RULES: tuple[RuleDef, ...] = (
     RuleDef("R-ORDER", "步骤顺序", VIOLATION, "细则", tuple(range(1, 26)), {}, check_order),
     RuleDef("R-MISSING", "缺少前置步骤", VIOLATION, "细则", tuple(range(1, 26)), {}, check_missing),
 )  # fmt: skip
-
-
-def no_check(facts: Facts, params: dict[str, Any]) -> Iterable[tuple]:
-    """Rules of branch life are read by the org-life reminders, never evaluated against a case."""
-    return ()
-
-
-# Branch life (RULES.md §7.1): cadences, 民主评议, terms, branch size and study hours. They live in
-# the same rule sets so a 组织部 sets local practice in one place; `steps` is empty, so no case check
-# ever runs them. Every parameter is read through `development.selectors.rule_params`.
-ORG_LIFE_RULES: tuple[RuleDef, ...] = (
-    RuleDef("R-LIFE-GENERAL", "支部党员大会（每季度）", WARNING, "支部工作条例第十一条", (), {"months": 3}, no_check),
-    RuleDef("R-LIFE-COMMITTEE", "支部委员会会议（每月）", WARNING, "支部工作条例第十二条", (),
-            {"months": 1, "min_full_members": 7}, no_check),
-    RuleDef("R-LIFE-GROUP", "党小组会（每月）", WARNING, "支部工作条例第十三条", (), {"months": 1}, no_check),
-    RuleDef("R-LIFE-THEMED", "主题党日（每月）", WARNING, "支部工作条例第十六条", (), {"months": 1}, no_check),
-    RuleDef("R-LIFE-LECTURE", "党课（书记每年至少讲一次）", WARNING, "支部工作条例第十六条", (),
-            {"months": 3, "secretary_per_year": 1}, no_check),
-    RuleDef("R-LIFE-MEETING", "组织生活会（每年）", WARNING, "支部工作条例", (), {"months": 12}, no_check),
-    RuleDef("R-APPRAISAL", "民主评议党员（优秀不超过三分之一）", VIOLATION, "支部工作条例；党员教育管理工作条例", (),
-            {"months": 12, "excellent_max_numerator": 1, "excellent_max_denominator": 3}, no_check),
-    RuleDef("R-TERM", "任期与换届", WARNING, "支部工作条例第十八条", (),
-            {"village_years": 5, "other_years": 3, "remind_months": 6}, no_check),
-    RuleDef("R-BRANCH-SIZE", "支部规模", WARNING, "支部工作条例第八、九条", (),
-            {"min_full_members": 3, "max_members": 50, "committee_from": 7}, no_check),
-    RuleDef("R-STUDY", "党员年度集中学习培训学时", WARNING, "党员教育管理工作条例（2019）第二十条", (),
-            {"member_hours": 32, "secretary_hours": 0}, no_check),
-)  # fmt: skip
-# 党费 (RULES.md §7.2, 中组部《关于中国共产党党费收缴、使用和管理的规定》2008, "党费规定"): rates,
-# flat amounts, rounding, the voluntary threshold, hand-up proportions and arrears, read by the dues
-# app through rule_in_force like the branch-life rules. Rates are percentages and amounts yuan, both
-# as decimal strings (never floats); `steps` is empty, so no case check runs them.
-DUES_RULES: tuple[RuleDef, ...] = (
-    RuleDef("R-DUES-RATE", "按月收入比例交纳党费（在职、年薪制、灵活就业）", VIOLATION, "党费规定第二、三、四条", (),
-            {"bracket_1": "3000", "rate_1": "0.5", "bracket_2": "5000", "rate_2": "1", "bracket_3": "10000",
-             "rate_3": "1.5", "rate_top": "2"}, no_check),
-    RuleDef("R-DUES-RETIRED", "离退休党员按离退休费比例交纳", VIOLATION, "党费规定第五条", (),
-            {"bracket": "5000", "rate_low": "0.5", "rate_high": "1"}, no_check),
-    RuleDef("R-DUES-FLAT", "农民、学生等定额交纳", VIOLATION, "党费规定第六条", (),
-            {"farmer_min": "0.2", "farmer_max": "1", "flat": "0.2"}, no_check),
-    RuleDef("R-DUES-ROUNDING", "党费金额保留到分", WARNING, "本地规定（计算保留到分）", (), {"mode": "half_up"}, no_check),
-    RuleDef("R-DUES-START", "预备党员自支部大会通过之月起交纳党费", VIOLATION, "党费规定第八条", (), {}, no_check),
-    RuleDef("R-DUES-BASE", "工资变动从新工资发放之月起按新基数交纳", VIOLATION, "党费规定第十条", (), {}, no_check),
-    RuleDef("R-DUES-RELIEF", "困难减免须经党支部研究、上一级党委批准", VIOLATION, "党费规定第七条", (), {}, no_check),
-    RuleDef("R-DUES-VOLUNTARY", "一次自愿多交1000元以上全部上缴中央", VIOLATION, "党费规定第十一条", (),
-            {"centre_threshold": "1000"}, no_check),
-    RuleDef("R-DUES-ADVANCE", "预交党费（月数上限）", WARNING, "本地规定（预交期限）", (), {"max_months": 12}, no_check),
-    RuleDef("R-DUES-HANDUP", "党费按比例逐级上缴", WARNING, "本地规定（上缴比例）", (),
-            {"branch_percent": 100, "grassroots_percent": 50, "county_percent": 40, "city_percent": 30}, no_check),
-    RuleDef("R-DUES-ARREARS", "欠缴党费提醒；连续六个月不交纳按党章第九条处理", WARNING, "党章第九条", (),
-            {"remind_months": 3, "lapse_months": 6}, no_check),
-    RuleDef("R-DUES-USE", "党费使用集体研究、专款专用，申请下拨不得越级", VIOLATION, "党费规定第十七至二十一条", (), {},
-            no_check),
-)  # fmt: skip
-# 组织关系转接 (RULES.md §7.3): the validity of an introduction letter. Sources disagree (≤ 3 months,
-# ≤ 6 across provinces: baiwen2.com/article/121976.html; 10 / 30 days, ≤ 3 months:
-# wenshu999.com/jieshaoxin/460699.html; the letter form per 组通字〔2006〕45号), so it is a parameter.
-# Read by the transfers app through rule_in_force.
-TRANSFER_RULES: tuple[RuleDef, ...] = (
-    RuleDef("R-TRANSFER-VALIDITY", "组织关系介绍信有效期", WARNING, "组通字〔2006〕45号；本地规定（来源不一）", (),
-            {"days": 90}, no_check),
-)  # fmt: skip
-# 后备力量 (talent app, read through rule_in_force): seed 003 "按照每个村至少2名村后备力量标准".
-TALENT_RULES: tuple[RuleDef, ...] = (
-    RuleDef("R-TALENT-POOL", "每个村（社区）至少储备村级后备力量", WARNING,
-            "本地规定（按照每个村至少2名村后备力量标准）", (), {"per_village": 2}, no_check),
-)  # fmt: skip
-# A text parameter that must be one of a few values.
-PARAM_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("R-DUES-ROUNDING", "mode"): ("half_up", "half_even", "down", "up"),
-}
-CASE_RULES = RULES
-RULES = RULES + ORG_LIFE_RULES + DUES_RULES + TRANSFER_RULES + TALENT_RULES
-
-RULE_BY_ID = {r.id: r for r in RULES}
-
-
-@dataclass(frozen=True)
-class EffectiveRule:
-    rule: RuleDef
-    severity: str
-    params: dict[str, Any]
-    enabled: bool = True
-    article: str = ""
-
-
-def effective_rule(rule: RuleDef, overrides: dict[str, dict[str, Any]] | None = None) -> EffectiveRule:
-    """One rule with a rule set's overrides ({rule id: {"severity", "enabled", "article", param…}})."""
-    o = dict((overrides or {}).get(rule.id, {}))
-    severity = o.pop("severity", rule.severity)
-    enabled = o.pop("enabled", True)
-    article = o.pop("article", rule.article)
-    return EffectiveRule(rule, severity, {**rule.params, **o}, enabled, article)
-
-
-def effective_rules(overrides: dict[str, dict[str, Any]] | None = None) -> list[EffectiveRule]:
-    """Every rule with a rule set's overrides merged in."""
-    return [effective_rule(rule, overrides) for rule in RULES]
-
-
-def evaluate(
-    facts: Facts, rules: list[EffectiveRule], *, calendar: WorkCalendar | None = None
-) -> list[Finding]:
-    """Every finding on `facts` under the given (effective) rules.
-
-    `calendar`: a WorkCalendar snapshot to count working days with (batch work shares one);
-    without it each count reads the calendar afresh.
-    """
-    token = _calendar.set(calendar) if calendar is not None else None
-    try:
-        findings: list[Finding] = []
-        frontline = facts.frontline
-        for eff in rules:
-            rule = eff.rule
-            if not eff.enabled or (frontline and rule.frontline_exempt):
-                continue
-            for step, message, *severity in rule.check(facts, eff.params):
-                findings.append(
-                    Finding(rule.id, step, severity[0] if severity else eff.severity, eff.article, message)
-                )
-        return findings
-    finally:
-        if token is not None:
-            _calendar.reset(token)
-
-
-def new_findings(before: list[Finding], after: list[Finding]) -> list[Finding]:
-    """What a new record breaks: findings present after it that were not there before."""
-    seen = set(before)
-    return [f for f in after if f not in seen]
